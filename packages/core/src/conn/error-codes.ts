@@ -1,0 +1,2 @@
+/** Error codes raised by the connection manager (`core/conn`). Owned by the conn module. */
+export type ConnErrorCode = "GRPC_STATUS";

@@ -1,0 +1,1 @@
+export type { LeaseErrorCode } from "./error-codes.js";

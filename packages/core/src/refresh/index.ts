@@ -1,0 +1,1 @@
+export type { RefreshErrorCode } from "./error-codes.js";

@@ -1,0 +1,1 @@
+export type { Clock, TimerHandle } from "./clock.js";

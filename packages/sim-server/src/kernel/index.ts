@@ -1,0 +1,1 @@
+export type { OwnedClock, SeededRandom, TraceEvent, TraceValue } from "./contracts.js";
