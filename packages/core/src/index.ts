@@ -12,3 +12,4 @@ export * from "./refresh/index.js";
 export * from "./retry/index.js";
 export * from "./sync/index.js";
 export * from "./time/index.js";
+export * from "./validate.js";

@@ -1,1 +1,1 @@
-export {};
+export { Channel, type ChannelOptions } from "./channel.js";
