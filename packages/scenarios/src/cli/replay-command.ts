@@ -1,0 +1,68 @@
+import { toJsonValue } from "../reporters/json-value.js";
+import { formatReplay } from "../reporters/pretty.js";
+import { replayCase } from "../runner/replay-case.js";
+import type { Suite } from "../runner/suite.js";
+import { type CliIo, writeTextFile } from "./io.js";
+import { booleanFlag, parseCommand, stringFlag } from "./parse.js";
+import { findSuite } from "./select-suites.js";
+import { ExitCode, HELP, UsageError } from "./usage.js";
+import { chooseSeed, parseReporter } from "./values.js";
+
+const OPTIONS = {
+  seed: { type: "string" },
+  path: { type: "string" },
+  trace: { type: "string" },
+  reporter: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * `dsim replay <suite> --seed S --path P`: re-runs exactly one case and prints its verdict and
+ * trace digest. Exits 1 when the case fails, as the run that reported it did.
+ */
+export async function replayCommand(
+  args: readonly string[],
+  io: CliIo,
+  registry: readonly Suite<unknown>[],
+): Promise<number> {
+  const parsed = parseCommand("replay", args, OPTIONS);
+  if (booleanFlag(parsed, "help")) {
+    io.stdout(HELP);
+    return ExitCode.OK;
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (name === undefined) throw new UsageError("replay: missing the suite name");
+  if (extra.length > 0) throw new UsageError(`replay: unexpected argument "${extra[0] ?? ""}"`);
+  const path = stringFlag(parsed, "path");
+  if (path === undefined) throw new UsageError("replay: --path is required");
+  if (!/^\d+(:\d+)*$/.test(path)) {
+    throw new UsageError(`--path: "${path}" is not a path (numbers separated by ":")`);
+  }
+  const { seed } = chooseSeed(stringFlag(parsed, "seed"), io.env);
+  const reporter = parseReporter(stringFlag(parsed, "reporter"), ["pretty", "json"]);
+  const tracePath = stringFlag(parsed, "trace");
+  const suite = findSuite(registry, name, io.env);
+
+  let result: Awaited<ReturnType<typeof replayCase>>;
+  try {
+    result = await replayCase(suite, {
+      seed,
+      path,
+      ...(io.wallClock === undefined ? {} : { wallClock: io.wallClock }),
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (tracePath !== undefined) {
+    await writeTextFile(tracePath, result.traceJsonl);
+    io.stderr(`dsim: wrote trace to ${tracePath}\n`);
+  }
+  if (reporter === "json") {
+    const { traceJsonl: _trace, ...rest } = result;
+    io.stdout(`${JSON.stringify(toJsonValue(rest))}\n`);
+  } else {
+    io.stdout(formatReplay(result));
+  }
+  return result.failed ? ExitCode.FAILED : ExitCode.OK;
+}

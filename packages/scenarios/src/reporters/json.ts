@@ -1,0 +1,50 @@
+import type { SuiteResult } from "../runner/types.js";
+import { type JsonValue, toJsonValue } from "./json-value.js";
+
+/**
+ * The machine-readable report: one object,
+ * `{"seed", "suites": [{"name", "runs", "failures", "digest", "simulatedMs", "wallMs", "interrupted",
+ * "shard"?, "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
+ * "digest", "shrinks", "shrinkTruncated", "replay"}}]}`.
+ */
+export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonValue {
+  return {
+    seed,
+    suites: results.map((result) => {
+      const suite: { [key: string]: JsonValue } = {
+        name: result.name,
+        runs: result.runs,
+        failures: result.failures,
+        digest: result.digest,
+        simulatedMs: result.simulatedMs,
+        wallMs: Math.round(result.wallMs),
+        interrupted: result.interrupted,
+      };
+      if (result.shard !== undefined) {
+        suite.shard = `${result.shard.index}/${result.shard.count}`;
+      }
+      const failure = result.failure;
+      if (failure !== undefined) {
+        suite.failure = {
+          seed: failure.seed,
+          path: failure.path,
+          simSeed: failure.simSeed,
+          plan: toJsonValue(failure.plan),
+          invariant: failure.invariant,
+          message: failure.message,
+          details: toJsonValue(failure.details),
+          digest: failure.digest,
+          shrinks: failure.shrinks,
+          shrinkTruncated: failure.shrinkTruncated,
+          replay: failure.replay,
+        };
+      }
+      return suite;
+    }),
+  };
+}
+
+/** {@link jsonReport} serialised on one line, newline-terminated. */
+export function formatJson(seed: number, results: readonly SuiteResult[]): string {
+  return `${JSON.stringify(jsonReport(seed, results))}\n`;
+}

@@ -1,0 +1,181 @@
+import fc from "fast-check";
+import { combineDigests } from "./digest.js";
+import { type CaseOutcome, executeCase, systemWallClock, type WallClock } from "./execute-case.js";
+import { describeFailure } from "./failure.js";
+import { suiteProperty } from "./property.js";
+import { formatReplayCommand } from "./replay-command.js";
+import { type Shard, shardRange } from "./shard.js";
+import type { Suite } from "./suite.js";
+import type { FailureReport, RunRecord, SuiteResult } from "./types.js";
+
+/** Progress of a suite, reported after each generated run (never during shrinking). */
+export interface SuiteProgress {
+  readonly suite: string;
+  /** Generated runs finished so far. */
+  readonly done: number;
+  /** Runs planned for this (shard's) run set. */
+  readonly planned: number;
+}
+
+/** Options of {@link runSuite}. */
+export interface RunSuiteOptions {
+  /** The fast-check seed: with the path, it names every case. */
+  readonly seed: number;
+  /** Number of runs of the whole (unsharded) run set; defaults to the suite's `defaultRuns`. */
+  readonly runs?: number;
+  /** Run only this shard of the run set (see `shard.ts` for the scheme). */
+  readonly shard?: Shard;
+  /**
+   * Wall-clock budget in ms: once spent, no new run starts and the suite reports `interrupted`;
+   * shrinking also stops, keeping the smallest failing case found so far. 0 runs nothing (a budget
+   * shared by several suites can be spent before a suite starts).
+   */
+  readonly timeBudgetMs?: number;
+  /** Skip shrinking: report the first failing case as found. */
+  readonly endOnFailure?: boolean;
+  /** Runs handed to one `fc.check` call; the time budget is checked between calls. */
+  readonly chunkSize?: number;
+  /** Source of wall time for measurements and the budget. */
+  readonly wallClock?: WallClock;
+  /** Called after each generated run. */
+  readonly onProgress?: (progress: SuiteProgress) => void;
+}
+
+const DEFAULT_CHUNK = 50;
+
+function validate(options: RunSuiteOptions, runs: number): void {
+  if (!Number.isSafeInteger(options.seed)) {
+    throw new TypeError(`seed must be an integer, got ${options.seed}`);
+  }
+  if (!Number.isSafeInteger(runs) || runs < 0) {
+    throw new RangeError(`runs must be a non-negative integer, got ${runs}`);
+  }
+  const { timeBudgetMs, chunkSize } = options;
+  if (timeBudgetMs !== undefined && !(timeBudgetMs >= 0)) {
+    throw new RangeError(`timeBudgetMs must be >= 0, got ${timeBudgetMs}`);
+  }
+  if (chunkSize !== undefined && (!Number.isSafeInteger(chunkSize) || chunkSize < 1)) {
+    throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+  }
+}
+
+/**
+ * Checks a suite's property with fast-check (`fc.check`, never `fc.assert`: a failure is a result,
+ * not an exception) and measures every run.
+ *
+ * The run set is fed to fast-check in chunks, each as a path offset (`path: "<first index>"`). This
+ * makes the time budget precise to a chunk, makes a shard's runs identical to the same indices of
+ * an unsharded run, and keeps every reported path absolute, so it replays as is.
+ */
+export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Promise<SuiteResult> {
+  const runs = options.runs ?? suite.defaultRuns;
+  validate(options, runs);
+  const wallClock = options.wallClock ?? systemWallClock;
+  const chunkSize = options.chunkSize ?? (options.timeBudgetMs === undefined ? DEFAULT_CHUNK : 1);
+  const range = shardRange(runs, options.shard);
+  const planned = range.end - range.start;
+  const started = wallClock();
+  const runRecords: RunRecord[] = [];
+  let simulatedMs = 0;
+  let interrupted = false;
+  let failure: FailureReport | undefined;
+
+  const budgetSpent = (): boolean =>
+    options.timeBudgetMs !== undefined && wallClock() - started >= options.timeBudgetMs;
+  let shrinkTruncated = false;
+
+  for (let offset = range.start; offset < range.end && failure === undefined; ) {
+    if (budgetSpent()) {
+      interrupted = true;
+      break;
+    }
+    const count = Math.min(chunkSize, range.end - offset);
+    // Once a case failed, every later execution in this check is a shrink attempt.
+    let shrinking = false;
+    let lastFailure: CaseOutcome | undefined;
+    const property = suiteProperty(suite, async (simSeed, testCase) => {
+      if (shrinking && budgetSpent()) {
+        // Skipping a shrink candidate counts as a pass, so fast-check keeps the smallest failing
+        // case found so far: its path stays valid and replayable.
+        shrinkTruncated = true;
+        return;
+      }
+      const outcome = await executeCase(suite, simSeed, testCase, { wallClock, keepTrace: false });
+      simulatedMs += outcome.simulatedMs;
+      if (!shrinking) {
+        const { digest, wallMs } = outcome;
+        runRecords.push({ simSeed, digest, simulatedMs: outcome.simulatedMs, wallMs });
+        options.onProgress?.({ suite: suite.name, done: runRecords.length, planned });
+      }
+      if ("error" in outcome) {
+        shrinking = true;
+        lastFailure = outcome;
+        throw outcome.error;
+      }
+    });
+    const details = await fc.check(property, {
+      seed: options.seed,
+      path: String(offset),
+      numRuns: count,
+      endOnFailure: options.endOnFailure ?? false,
+    });
+    if (details.failed) {
+      failure = buildFailure(suite, options.seed, details, lastFailure, shrinkTruncated);
+    }
+    offset += count;
+  }
+
+  const runDigests = runRecords.map((record) => record.digest);
+  return {
+    name: suite.name,
+    seed: options.seed,
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
+    firstRun: range.start,
+    plannedRuns: planned,
+    runs: runRecords.length,
+    failures: failure === undefined ? 0 : 1,
+    digest: combineDigests(runDigests),
+    runDigests,
+    runRecords,
+    simulatedMs,
+    wallMs: wallClock() - started,
+    interrupted,
+    ...(failure === undefined ? {} : { failure }),
+  };
+}
+
+function buildFailure<C>(
+  suite: Suite<C>,
+  seed: number,
+  details: fc.RunDetails<[number, C]>,
+  lastFailure: CaseOutcome | undefined,
+  shrinkTruncated: boolean,
+): FailureReport {
+  const counterexample = details.counterexample;
+  const path = details.counterexamplePath;
+  if (counterexample === null || path === null || lastFailure === undefined) {
+    // fast-check fails a check without a counterexample only on skips or interruption, which this
+    // runner never asks for; say so rather than report a half-empty failure.
+    throw new Error(`fast-check failed ${suite.name} without a counterexample`);
+  }
+  const [simSeed, testCase] = counterexample;
+  const { invariant, message, details: facts } = describeFailure(lastFailure.error);
+  return {
+    seed,
+    path,
+    simSeed,
+    plan: suite.plan(testCase),
+    invariant,
+    message,
+    details: facts,
+    digest: lastFailure.digest,
+    shrinks: details.numShrinks,
+    shrinkTruncated,
+    replay: formatReplayCommand({
+      suite: suite.name,
+      seed,
+      path,
+      ...(suite.demo === true ? { demo: true } : {}),
+    }),
+  };
+}

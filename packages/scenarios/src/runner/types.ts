@@ -1,0 +1,92 @@
+import type { TraceValue } from "@dsim/sim-server";
+import type { Shard } from "./shard.js";
+
+/** Measurements of one generated run (shrink attempts are not runs). */
+export interface RunRecord {
+  /** The simulation seed fast-check generated for the run. */
+  readonly simSeed: number;
+  /** SHA-256 digest of the run's trace. */
+  readonly digest: string;
+  /** Virtual time the run covered. */
+  readonly simulatedMs: number;
+  /** Real time the run took. */
+  readonly wallMs: number;
+}
+
+/** Everything needed to understand and replay a failing case. */
+export interface FailureReport {
+  /** The fast-check seed of the run (the `--seed` to replay with). */
+  readonly seed: number;
+  /** The fast-check path of the shrunk counterexample (the `--path` to replay with). */
+  readonly path: string;
+  /** The simulation seed of the shrunk counterexample. */
+  readonly simSeed: number;
+  /** The suite's human-readable plan of the shrunk counterexample. */
+  readonly plan: TraceValue;
+  /** The invariant that broke. */
+  readonly invariant: string;
+  /** What the invariant said. */
+  readonly message: string;
+  /** Facts attached to the violation. */
+  readonly details: { readonly [key: string]: TraceValue };
+  /** Trace digest of the shrunk counterexample's run; a replay must print the same digest. */
+  readonly digest: string;
+  /** Number of successful shrink steps. */
+  readonly shrinks: number;
+  /** True when the time budget stopped shrinking early: the case may not be minimal. */
+  readonly shrinkTruncated: boolean;
+  /** The exact command line that replays the counterexample. */
+  readonly replay: string;
+}
+
+/** The outcome of running one suite. */
+export interface SuiteResult {
+  readonly name: string;
+  /** The fast-check seed. */
+  readonly seed: number;
+  /** The shard that was run, if any. */
+  readonly shard?: Shard;
+  /** Index of the first run of this (shard's) run set. */
+  readonly firstRun: number;
+  /** Runs planned for this (shard's) run set. */
+  readonly plannedRuns: number;
+  /** Generated runs executed, the first failing one included, shrink attempts excluded. */
+  readonly runs: number;
+  /** 0 or 1: fast-check stops at the first failing run. */
+  readonly failures: number;
+  /** {@link combineDigests} over {@link SuiteResult.runDigests}. */
+  readonly digest: string;
+  /** Trace digests of the executed runs, in run order. */
+  readonly runDigests: readonly string[];
+  /** Per-run measurements, in run order. */
+  readonly runRecords: readonly RunRecord[];
+  /** Virtual time covered by all executed cases, shrink attempts included. */
+  readonly simulatedMs: number;
+  /** Real time spent on the suite, shrinking included. */
+  readonly wallMs: number;
+  /** True when the time budget stopped the suite before all planned runs started. */
+  readonly interrupted: boolean;
+  /** The shrunk counterexample, when a run failed. */
+  readonly failure?: FailureReport;
+}
+
+/** The outcome of replaying one case. */
+export interface ReplayResult {
+  readonly name: string;
+  readonly seed: number;
+  readonly path: string;
+  readonly simSeed: number;
+  readonly plan: TraceValue;
+  /** Trace digest of the replayed run. */
+  readonly digest: string;
+  readonly simulatedMs: number;
+  readonly wallMs: number;
+  /** True when the replayed case failed (what a replay of a reported failure should do). */
+  readonly failed: boolean;
+  /** The broken invariant, when it failed. */
+  readonly invariant?: string;
+  readonly message?: string;
+  readonly details?: { readonly [key: string]: TraceValue };
+  /** The replayed run's trace as JSONL. */
+  readonly traceJsonl: string;
+}
