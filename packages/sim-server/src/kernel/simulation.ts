@@ -1,0 +1,450 @@
+import type { Logger } from "@dsim/core";
+import { VirtualNetwork } from "../net/virtual-network.js";
+import type { OwnedClock, TraceValue } from "./contracts.js";
+import { installGlobals as installGlobalTimers } from "./install-globals.js";
+import { driveSteps } from "./macrotask.js";
+import { Sfc32Random } from "./seeded-random.js";
+import { SimulationError } from "./simulation-error.js";
+import { Trace } from "./trace.js";
+import { createTraceLogger } from "./trace-logger.js";
+import { VirtualClock } from "./virtual-clock.js";
+
+/** Options of {@link Simulation}. */
+export interface SimulationOptions {
+  /** The run's uint32 seed: every random stream of the world derives from it. */
+  readonly seed: number;
+  /** Timer events allowed over the simulation's life before it is declared a livelock. Default 10 000 000. */
+  readonly maxEvents?: number;
+  /** Timer events allowed at one virtual instant before it is declared a livelock. Default 100 000. */
+  readonly maxEventsPerInstant?: number;
+  /** Keep trace events in memory (default true); see `TraceOptions.keepEvents`. */
+  readonly keepEvents?: boolean;
+  /** Record a `kernel.timer-fire` event for every timer fired (default false: it is costly). */
+  readonly traceTimers?: boolean;
+  /** Trace every network delivery (`net.deliver`, `net.datagram`). Default false: it is costly. */
+  readonly traceMessages?: boolean;
+  /** Wall-clock epoch (ms) that virtual time 0 maps to for the fake `Date`. Default 2025-01-01T00:00:00Z. */
+  readonly epochMs?: number;
+}
+
+/** Options of {@link Simulation.runUntil}. */
+export interface RunUntilOptions {
+  /** Virtual ms after which the run fails with `TIMEOUT`. Default 3 600 000 (one hour). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of {@link Simulation.runUntilIdle}. */
+export interface RunUntilIdleOptions {
+  /** Stop (without failing) once the next timer is more than `limitMs` virtual ms away. */
+  readonly limitMs?: number;
+}
+
+const DEFAULT_MAX_EVENTS = 10_000_000;
+const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
+const DEFAULT_RUN_UNTIL_TIMEOUT_MS = 3_600_000;
+const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+function requireLimit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== "number" ||
+    !(value >= 1) ||
+    (!Number.isInteger(value) && value !== Infinity)
+  ) {
+    throw new RangeError(
+      `${name} must be an integer >= 1 (or Infinity), received ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function requireDuration(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a finite number of ms >= 0, received ${String(value)}`);
+  }
+  return value;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The deterministic world: virtual time, seeded randomness, the run loop and the trace. A run is a
+ * pure function of the seed: same seed ⇒ same order of events ⇒ same trace digest.
+ *
+ * Time moves only inside `runFor`/`runUntil`/`runUntilIdle`, which fire one due timer at a time
+ * and let every promise job it caused settle before the next one (see `driveSteps`).
+ */
+export class Simulation {
+  /** The run's uint32 seed. */
+  readonly seed: number;
+  /** The root random stream; prefer {@link Simulation.randomFor} per component. */
+  readonly random: Sfc32Random;
+  /** The run's event log. */
+  readonly trace: Trace;
+  /** The clock view of owner `"world"` (for the workload and the harness). */
+  readonly clock: OwnedClock;
+  /** The virtual network (its deliveries are timers of owner `"net"`, its draws stream `"net"`). */
+  readonly net: VirtualNetwork;
+
+  readonly #clock: VirtualClock;
+  readonly #maxEvents: number;
+  readonly #maxPerInstant: number;
+  readonly #traceTimers: boolean;
+  readonly #epochMs: number;
+  readonly #tasks = new Set<string>();
+  #taskSeq = 0;
+  #events = 0;
+  #instantAt = Number.NaN;
+  #instantCount = 0;
+  #failure: SimulationError | undefined;
+  #running: string | undefined;
+  #closed = false;
+
+  constructor(options: SimulationOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("Simulation needs an options object with a seed");
+    }
+    this.random = new Sfc32Random(options.seed);
+    this.seed = options.seed;
+    this.#maxEvents = requireLimit("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS);
+    this.#maxPerInstant = requireLimit(
+      "maxEventsPerInstant",
+      options.maxEventsPerInstant,
+      DEFAULT_MAX_EVENTS_PER_INSTANT,
+    );
+    if (options.traceTimers !== undefined && typeof options.traceTimers !== "boolean") {
+      throw new TypeError(`traceTimers must be a boolean, received ${typeof options.traceTimers}`);
+    }
+    this.#traceTimers = options.traceTimers ?? false;
+    if (options.epochMs !== undefined && !Number.isFinite(options.epochMs)) {
+      throw new RangeError(`epochMs must be a finite number, received ${String(options.epochMs)}`);
+    }
+    this.#epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
+    this.#clock = new VirtualClock((owner, requested, used) => {
+      this.trace.record("kernel", "kernel.timer-clamped", {
+        owner,
+        requested: String(requested),
+        delay: used,
+      });
+    });
+    this.trace = new Trace(
+      () => this.#clock.now(),
+      options.keepEvents === undefined ? {} : { keepEvents: options.keepEvents },
+    );
+    this.clock = this.#clock.clockFor("world");
+    if (options.traceMessages !== undefined && typeof options.traceMessages !== "boolean") {
+      throw new TypeError(
+        `traceMessages must be a boolean, received ${typeof options.traceMessages}`,
+      );
+    }
+    this.net = new VirtualNetwork({
+      scheduler: this.#clock.schedulerFor("net"),
+      random: this.random.fork("net"),
+      trace: this.trace,
+      traceMessages: options.traceMessages ?? false,
+    });
+  }
+
+  /** Virtual ms since the start (starts at 0). */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** The clock view of `owner`: same time, its own pending-timer count. Same name ⇒ same view. */
+  clockFor(owner: string): OwnedClock {
+    return this.#clock.clockFor(owner);
+  }
+
+  /** Pending timers of every owner, or of one owner. */
+  pendingTimers(owner?: string): number {
+    return this.#clock.pendingTimers(owner);
+  }
+
+  /** Owners that still hold timers, sorted (the leak report). */
+  timerOwners(): string[] {
+    return this.#clock.timerOwners();
+  }
+
+  /** The random stream named `name`: `random.fork(name)`, independent of every other stream. */
+  randomFor(name: string): Sfc32Random {
+    return this.random.fork(name);
+  }
+
+  /** A core `Logger` that records into the trace under `source` (`log.<level>` events). */
+  loggerFor(source: string): Logger {
+    return createTraceLogger(this.trace, source);
+  }
+
+  /** Timer events fired so far. */
+  get eventsFired(): number {
+    return this.#events;
+  }
+
+  /** Names of spawned tasks that have not settled yet. */
+  pendingTasks(): string[] {
+    return [...this.#tasks].sort();
+  }
+
+  /** Wall-clock epoch (ms) that virtual time 0 maps to in the fake `Date`. */
+  get epochMs(): number {
+    return this.#epochMs;
+  }
+
+  /**
+   * Starts a workload task. Its rejection (or synchronous throw) is traced as `kernel.task-failed`
+   * and makes the current or next `run*`/`settle` call reject with `TASK_FAILED`. Returns the
+   * task's promise, already handled, so not awaiting it is safe.
+   */
+  spawn<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new TypeError("spawn(name, fn) needs a non-empty name");
+    }
+    if (typeof fn !== "function") throw new TypeError("spawn(name, fn) needs a function");
+    this.#assertOpen();
+    const key = `${name}#${this.#taskSeq++}`;
+    let promise: Promise<T>;
+    try {
+      promise = fn();
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    this.#tasks.add(key);
+    const settled = Promise.resolve(promise);
+    // This handler is what makes the task's rejection "handled"; its own promise cannot reject.
+    void settled.then(
+      () => {
+        this.#tasks.delete(key);
+      },
+      (error: unknown) => {
+        this.#tasks.delete(key);
+        this.trace.record("kernel", "kernel.task-failed", { task: name, error: errorText(error) });
+        this.#failure ??= new SimulationError(
+          "TASK_FAILED",
+          `task "${name}" failed at t=${this.now()}: ${errorText(error)}`,
+          this.now(),
+          { cause: error },
+        );
+      },
+    );
+    return settled;
+  }
+
+  /** Lets pending promise jobs settle; time does not move. */
+  settle(): Promise<void> {
+    return this.#drive("settle", () => {
+      this.#throwFailure();
+      return true;
+    });
+  }
+
+  /**
+   * Advances time by `ms`: fires each timer due up to `now + ms` in order, settling promise jobs
+   * after each, then leaves the clock at exactly `now + ms`.
+   */
+  runFor(ms: number): Promise<void> {
+    requireDuration("runFor(ms)", ms);
+    const target = this.now() + ms;
+    return this.#drive("runFor", () => {
+      this.#throwFailure();
+      const next = this.#clock.nextDueAt();
+      if (next === undefined || next > target) {
+        this.#clock.advanceTo(target);
+        return true;
+      }
+      this.#fire(next);
+      return false;
+    });
+  }
+
+  /**
+   * Steps until `predicate()` is true (checked after every settle, first before any timer fires).
+   *
+   * @throws SimulationError `STALL` when no timer is pending and the predicate is false, `TIMEOUT`
+   *   when the next timer lies beyond `timeoutMs` of virtual time (the clock is left at the deadline).
+   */
+  runUntil(predicate: () => boolean, options: RunUntilOptions = {}): Promise<void> {
+    if (typeof predicate !== "function")
+      throw new TypeError("runUntil(predicate) needs a function");
+    const timeoutMs = requireDuration(
+      "timeoutMs",
+      options.timeoutMs ?? DEFAULT_RUN_UNTIL_TIMEOUT_MS,
+    );
+    const start = this.now();
+    const deadline = start + timeoutMs;
+    return this.#drive("runUntil", () => {
+      this.#throwFailure();
+      if (predicate()) return true;
+      const next = this.#clock.nextDueAt();
+      if (next === undefined) {
+        throw new SimulationError(
+          "STALL",
+          `runUntil stalled at t=${this.now()}: the predicate is still false and no timer is pending, so nothing can change${this.#tasksText()}`,
+          this.now(),
+        );
+      }
+      if (next > deadline) {
+        this.#clock.advanceTo(deadline);
+        throw new SimulationError(
+          "TIMEOUT",
+          `runUntil timed out after ${timeoutMs} ms of virtual time (t=${this.now()}): the predicate is still false; ${this.#timersText()}`,
+          this.now(),
+        );
+      }
+      this.#fire(next);
+      return false;
+    });
+  }
+
+  /**
+   * Steps until no timer is pending, or (with `limitMs`) until the next timer is more than
+   * `limitMs` virtual ms after the start, in which case the clock is left at that limit.
+   *
+   * @returns true when the world became idle, false when the limit stopped it.
+   */
+  async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<boolean> {
+    const limit =
+      options.limitMs === undefined
+        ? Infinity
+        : this.now() + requireDuration("limitMs", options.limitMs);
+    let idle = false;
+    await this.#drive("runUntilIdle", () => {
+      this.#throwFailure();
+      const next = this.#clock.nextDueAt();
+      if (next === undefined) {
+        idle = true;
+        return true;
+      }
+      if (next > limit) {
+        this.#clock.advanceTo(limit);
+        return true;
+      }
+      this.#fire(next);
+      return false;
+    });
+    return idle;
+  }
+
+  /**
+   * Replaces the global `setTimeout`/`clearTimeout`/`setInterval`/`clearInterval`, `Date` and
+   * `performance.now` with virtual ones (owner `"globals"`) for third-party code that uses them.
+   * Dispose the result to restore the originals. The run loop keeps working meanwhile.
+   */
+  installGlobals(): Disposable {
+    this.#assertOpen();
+    return installGlobalTimers(this.#clock.clockFor("globals"), this.#epochMs);
+  }
+
+  /**
+   * Closes the network (pending connects reject with `ECONNRESET`), drops every timer and refuses
+   * further runs. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clock.clearAll();
+    await this.net.close();
+  }
+
+  /** Same as {@link Simulation.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Records a kernel event (used by the network and other parts of the world). */
+  recordKernel(kind: string, data: { readonly [key: string]: TraceValue } = {}): void {
+    this.trace.record("kernel", kind, data);
+  }
+
+  #drive(name: string, step: () => boolean): Promise<void> {
+    if (this.#closed) {
+      return Promise.reject(
+        new SimulationError("CLOSED", `${name}: the simulation is closed`, this.now()),
+      );
+    }
+    if (this.#running !== undefined) {
+      return Promise.reject(
+        new SimulationError(
+          "BUSY",
+          `${name} called while ${this.#running} is still running (await it first; do not call run* from inside the world)`,
+          this.now(),
+        ),
+      );
+    }
+    this.#running = name;
+    const release = (): void => {
+      this.#running = undefined;
+    };
+    return driveSteps(() => {
+      if (this.#closed)
+        throw new SimulationError(
+          "CLOSED",
+          `${name}: the simulation was closed while running`,
+          this.now(),
+        );
+      return step();
+    }).finally(release);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SimulationError("CLOSED", "the simulation is closed", this.now());
+  }
+
+  #throwFailure(): void {
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      this.#failure = undefined;
+      throw failure;
+    }
+  }
+
+  #fire(at: number): void {
+    if (at === this.#instantAt) {
+      if (this.#instantCount >= this.#maxPerInstant) {
+        throw new SimulationError(
+          "LIVELOCK",
+          `livelock: more than ${this.#maxPerInstant} timer events at t=${at} (maxEventsPerInstant); ${this.#timersText()}`,
+          at,
+        );
+      }
+      this.#instantCount++;
+    } else {
+      this.#instantAt = at;
+      this.#instantCount = 1;
+    }
+    if (this.#events >= this.#maxEvents) {
+      throw new SimulationError(
+        "LIVELOCK",
+        `livelock: more than ${this.#maxEvents} timer events in total (maxEvents) at t=${this.now()}; ${this.#timersText()}`,
+        this.now(),
+      );
+    }
+    this.#events++;
+    try {
+      this.#clock.fireNext(this.#traceTimers ? this.#traceFire : undefined);
+    } catch (error) {
+      this.trace.record("kernel", "kernel.timer-error", { error: errorText(error) });
+      throw new SimulationError(
+        "TIMER_FAILED",
+        `a timer callback threw at t=${this.now()}: ${errorText(error)}`,
+        this.now(),
+        { cause: error },
+      );
+    }
+  }
+
+  readonly #traceFire = (owner: string): void => {
+    this.trace.record("kernel", "kernel.timer-fire", { owner });
+  };
+
+  #timersText(): string {
+    const owners = this.#clock.timerOwners();
+    return `${this.#clock.pendingTimers()} timer(s) pending (owners: ${owners.length === 0 ? "none" : owners.join(", ")})`;
+  }
+
+  #tasksText(): string {
+    const tasks = this.pendingTasks();
+    return tasks.length === 0 ? "" : `; tasks still pending: ${tasks.join(", ")}`;
+  }
+}
