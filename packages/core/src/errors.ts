@@ -1,3 +1,4 @@
+import type { AdapterErrorCode } from "./adapters/error-codes.js";
 import type { ConnErrorCode } from "./conn/error-codes.js";
 import type { LeaseErrorCode } from "./lease/error-codes.js";
 import type { RefreshErrorCode } from "./refresh/error-codes.js";
@@ -12,7 +13,12 @@ export type CommonErrorCode =
   | "TIMEOUT";
 
 /** Every code a {@link DsimError} can carry: a literal union, so `switch (err.code)` is exhaustive. */
-export type DsimErrorCode = CommonErrorCode | ConnErrorCode | LeaseErrorCode | RefreshErrorCode;
+export type DsimErrorCode =
+  | CommonErrorCode
+  | AdapterErrorCode
+  | ConnErrorCode
+  | LeaseErrorCode
+  | RefreshErrorCode;
 
 /** Options accepted by {@link DsimError}'s constructor. */
 export interface DsimErrorOptions {
