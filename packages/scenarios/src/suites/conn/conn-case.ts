@@ -1,0 +1,168 @@
+import fc from "fast-check";
+
+/** Port every fake server listens on. */
+export const CONN_PORT = 50051;
+
+/** How the server sends GOAWAY (the fake server's modes). */
+export type GoawayFaultMode = "graceful" | "immediate" | "too_many_pings";
+
+/** One fault of a conn plan: plain data, so fast-check can shrink it. `at` is ms from the start. */
+export type ConnFault =
+  | {
+      readonly at: number;
+      readonly kind: "goaway";
+      readonly server: number;
+      readonly mode: GoawayFaultMode;
+    }
+  | {
+      readonly at: number;
+      readonly kind: "restart";
+      readonly server: number;
+      readonly downMs: number;
+    }
+  | {
+      readonly at: number;
+      readonly kind: "refuse";
+      readonly server: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly at: number;
+      readonly kind: "accept-then-close";
+      readonly server: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly at: number;
+      readonly kind: "blackhole";
+      readonly server: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly at: number;
+      readonly kind: "partition";
+      readonly server: number;
+      readonly durationMs: number;
+    }
+  | { readonly at: number; readonly kind: "reset-connections"; readonly server: number }
+  | {
+      readonly at: number;
+      readonly kind: "refuse-streams";
+      readonly server: number;
+      readonly count: number;
+    }
+  | { readonly at: number; readonly kind: "addresses"; readonly keep: readonly boolean[] };
+
+/** One RPC of the workload. */
+export interface ConnRpc {
+  /** Issue time, ms from the start. */
+  readonly at: number;
+  readonly waitForReady: boolean;
+  /** Relative deadline in ms. */
+  readonly deadlineMs: number;
+}
+
+/** One generated case of the `conn` suite. */
+export interface ConnCase {
+  readonly balancer: "pick_first" | "round_robin";
+  /** Number of servers (addresses `s0:50051`, `s1:50051`, …). */
+  readonly servers: number;
+  /** One-way latency between the client and every server. */
+  readonly latencyMs: number;
+  /** Server-side processing time of every RPC. */
+  readonly processingMs: number;
+  /** Client keepalive interval, or null for none. */
+  readonly keepaliveMs: number | null;
+  readonly rpcs: readonly ConnRpc[];
+  readonly faults: readonly ConnFault[];
+}
+
+/** The address of server `index`. */
+export function serverAddress(index: number): string {
+  return `s${index}:${CONN_PORT}`;
+}
+
+const at = fc.integer({ min: 0, max: 40_000 });
+const duration = fc.integer({ min: 500, max: 20_000 });
+
+function faultArbitrary(servers: number): fc.Arbitrary<ConnFault> {
+  const server = fc.integer({ min: 0, max: servers - 1 });
+  return fc.oneof(
+    fc.record({
+      at,
+      kind: fc.constant("goaway" as const),
+      server,
+      mode: fc.constantFrom<GoawayFaultMode>("graceful", "immediate", "too_many_pings"),
+    }),
+    fc.record({
+      at,
+      kind: fc.constant("restart" as const),
+      server,
+      downMs: fc.integer({ min: 0, max: 10_000 }),
+    }),
+    fc.record({ at, kind: fc.constant("refuse" as const), server, durationMs: duration }),
+    fc.record({
+      at,
+      kind: fc.constant("accept-then-close" as const),
+      server,
+      durationMs: duration,
+    }),
+    fc.record({ at, kind: fc.constant("blackhole" as const), server, durationMs: duration }),
+    fc.record({ at, kind: fc.constant("partition" as const), server, durationMs: duration }),
+    fc.record({ at, kind: fc.constant("reset-connections" as const), server }),
+    fc.record({
+      at,
+      kind: fc.constant("refuse-streams" as const),
+      server,
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+    fc.record({
+      at,
+      kind: fc.constant("addresses" as const),
+      keep: fc.array(fc.boolean(), { minLength: servers, maxLength: servers }),
+    }),
+  );
+}
+
+const rpc: fc.Arbitrary<ConnRpc> = fc.record({
+  at: fc.integer({ min: 0, max: 45_000 }),
+  waitForReady: fc.boolean(),
+  deadlineMs: fc.integer({ min: 1_000, max: 30_000 }),
+});
+
+/**
+ * Cases: 1–3 servers, a balancer, latency, a workload of up to 40 RPCs over ~45 s, and up to 6
+ * faults. Shrinking makes the plan shorter (fewer faults), earlier and smaller (durations).
+ */
+export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
+  .integer({ min: 1, max: 3 })
+  .chain((servers) =>
+    fc.record({
+      balancer: fc.constantFrom<ConnCase["balancer"]>("pick_first", "round_robin"),
+      servers: fc.constant(servers),
+      latencyMs: fc.integer({ min: 1, max: 20 }),
+      processingMs: fc.integer({ min: 0, max: 200 }),
+      keepaliveMs: fc.option(fc.integer({ min: 5_000, max: 30_000 }), { nil: null }),
+      rpcs: fc.array(rpc, { maxLength: 40 }).map((list) => [...list].sort((a, b) => a.at - b.at)),
+      faults: fc
+        .array(faultArbitrary(servers), { maxLength: 6 })
+        .map((list) => [...list].sort((a, b) => a.at - b.at)),
+    }),
+  );
+
+/** When the last fault is over (its end, for faults with a duration). */
+export function planEnd(testCase: ConnCase): number {
+  let end = 0;
+  for (const fault of testCase.faults) {
+    const length =
+      "durationMs" in fault ? fault.durationMs : fault.kind === "restart" ? fault.downMs : 0;
+    end = Math.max(end, fault.at + length);
+  }
+  for (const call of testCase.rpcs) end = Math.max(end, call.at);
+  return end;
+}
+
+/** True when every fault is a graceful GOAWAY: the application must then see zero failures. */
+export function onlyGracefulGoaways(testCase: ConnCase): boolean {
+  return testCase.faults.every((f) => f.kind === "goaway" && f.mode === "graceful");
+}

@@ -1,0 +1,402 @@
+import {
+  BACKOFF_JITTER,
+  BACKOFF_MULTIPLIER,
+  ClientConn,
+  type ConnectivityState,
+  type ConnMutants,
+  INITIAL_BACKOFF_MS,
+  isStatusError,
+  type Logger,
+  MAX_BACKOFF_MS,
+  ManualResolver,
+  type MethodDescriptor,
+  MIN_CONNECT_TIMEOUT_MS,
+  sleep,
+} from "@dsim/core";
+import { GrpcDialer, type Simulation } from "@dsim/sim-server";
+import {
+  type ConnFacts,
+  checkAddresses,
+  checkBackoff,
+  checkKeepalive,
+  checkOutcomes,
+  checkStreams,
+  checkTransitions,
+  type OutcomeFact,
+  type TransitionFact,
+  type Violation,
+} from "../../invariants/conn/index.js";
+import { InvariantViolation } from "../../runner/suite.js";
+import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
+import { FaultDriver } from "./fault-driver.js";
+import { SpyDialer } from "./spy-dialer.js";
+import { CLIENT_HOST, ECHO_METHOD, STREAM_METHOD, startServers } from "./world.js";
+
+/** After every fault healed, a wait-for-ready RPC must succeed within this much virtual time. */
+export const LIVENESS_BOUND_MS = 200_000;
+/** How long the idle channel is watched after a GOAWAY for reconnects nobody asked for. */
+const QUIET_MS = 60_000;
+/** How long the world runs after close() to show that nothing comes back. */
+const AFTER_CLOSE_MS = 300_000;
+
+const identity = { encode: (b: Uint8Array) => b, decode: (b: Uint8Array) => b };
+const echo: MethodDescriptor<Uint8Array, Uint8Array> = {
+  path: ECHO_METHOD,
+  requestCodec: identity,
+  responseCodec: identity,
+};
+
+const stream: MethodDescriptor<Uint8Array, Uint8Array> = {
+  path: STREAM_METHOD,
+  requestCodec: identity,
+  responseCodec: identity,
+};
+
+function fail(violation: Violation): never {
+  throw new InvariantViolation(violation.invariant, violation.message, violation.details);
+}
+
+function failFirst(violations: readonly Violation[]): void {
+  const first = violations[0];
+  if (first !== undefined) fail(first);
+}
+
+/** Runs one conn case; `mutants` injects a known bug into core (mutation testing only). */
+export async function runConnCase(
+  sim: Simulation,
+  testCase: ConnCase,
+  mutants: ConnMutants = {},
+): Promise<void> {
+  const world = startServers(sim, testCase);
+  const inner = new GrpcDialer(sim, { host: CLIENT_HOST });
+  const spy = new SpyDialer(inner, () => sim.now());
+  const resolver = new ManualResolver(world.addresses);
+  const transitions: TransitionFact[] = [];
+  const addressUpdates: { t: number; firstDial: number; addresses: readonly string[] }[] = [];
+  const logger: Logger = {
+    log: (level, message, fields = {}) => {
+      if (message === "subchannel state" || message === "channel state") {
+        const scope = message === "channel state" ? "channel" : String(fields.address);
+        const from = fields.from as ConnectivityState;
+        const to = fields.to as ConnectivityState;
+        transitions.push({ t: sim.now(), scope, from, to });
+        sim.trace.record("conn", "conn.state", { scope, from, to });
+      } else if (message === "channel state step inserted") {
+        sim.trace.record("conn", "conn.state-step", {
+          from: String(fields.from),
+          via: String(fields.via),
+          to: String(fields.to),
+        });
+      } else if (level !== "debug") {
+        sim.trace.record("conn", "conn.log", { level, message });
+      }
+    },
+  };
+  const conn = new ClientConn({
+    resolver,
+    dialer: spy,
+    clock: sim.clockFor("conn"),
+    random: sim.randomFor("conn"),
+    logger,
+    balancer: testCase.balancer,
+    ...(testCase.keepaliveMs === null
+      ? {}
+      : { keepalive: { timeMs: testCase.keepaliveMs, permitWithoutCalls: true } }),
+    mutants,
+  });
+  const driver = new FaultDriver(sim, world, resolver, (addresses) =>
+    addressUpdates.push({ t: sim.now(), firstDial: spy.dials.length, addresses }),
+  );
+  const outcomes: OutcomeFact[] = [];
+  const tooManyPingsSent = (): number =>
+    world.servers.reduce(
+      (n, server) =>
+        n + server.stats.goawaysSent.filter((g) => g.debug === "too_many_pings").length,
+      0,
+    );
+  const workload = sim.clockFor("workload");
+  let closedAt: number | undefined;
+
+  const call = (
+    id: string,
+    waitForReady: boolean,
+    deadlineMs: number,
+    delayMs?: number,
+  ): { outcome: OutcomeFact; done: Promise<void> } => {
+    const outcome: OutcomeFact = { id, at: sim.now(), deadlineAt: sim.now() + deadlineMs };
+    outcomes.push(outcome);
+    const done = sim.spawn(`rpc ${id}`, async () => {
+      try {
+        await conn.unary(echo, new TextEncoder().encode(id), {
+          metadata: {
+            "x-rpc-id": [id],
+            ...(delayMs === undefined ? {} : { "x-delay-ms": [String(delayMs)] }),
+          },
+          waitForReady,
+          deadline: outcome.deadlineAt,
+        });
+        outcome.ok = true;
+      } catch (error) {
+        if (!isStatusError(error)) throw error;
+        outcome.ok = false;
+        outcome.status = error.status;
+        outcome.details = error.details;
+      }
+      outcome.settledAt = sim.now();
+    });
+    return { outcome, done };
+  };
+  const facts = (): ConnFacts => ({
+    dials: spy.dials,
+    transports: spy.transports,
+    streams: spy.streams,
+    transitions,
+    processed: world.processed,
+    outcomes,
+    addressUpdates,
+    backoff: {
+      initialMs: INITIAL_BACKOFF_MS,
+      multiplier: BACKOFF_MULTIPLIER,
+      jitter: BACKOFF_JITTER,
+      maxMs: MAX_BACKOFF_MS,
+      minConnectTimeoutMs: MIN_CONNECT_TIMEOUT_MS,
+    },
+    keepaliveMs: testCase.keepaliveMs,
+    closedAt,
+  });
+  const safety = (): void => {
+    const f = facts();
+    failFirst([
+      ...checkTransitions(f),
+      ...checkBackoff(f, sim.now()),
+      ...checkStreams(f),
+      ...checkAddresses(f),
+      ...checkKeepalive(f),
+    ]);
+  };
+
+  try {
+    // Safety phase: the workload and the fault plan run together.
+    driver.schedule(testCase.faults);
+    testCase.rpcs.forEach((rpc, index) => {
+      workload.setTimeout(() => call(`r${index}`, rpc.waitForReady, rpc.deadlineMs), rpc.at);
+    });
+    await sim.runFor(planEnd(testCase) + 1);
+    const longest = Math.max(0, ...testCase.rpcs.map((r) => r.deadlineMs));
+    await sim
+      .runUntil(() => outcomes.every((o) => o.settledAt !== undefined), {
+        timeoutMs: longest + 1_000,
+      })
+      .catch(() => {});
+    // A server that sent too_many_pings (keepalive enforcement) killed connections: it was not
+    // "healthy", so the zero-failure promise of graceful GOAWAYs does not apply to that window.
+    failFirst(checkOutcomes(facts(), onlyGracefulGoaways(testCase) && tooManyPingsSent() === 0));
+    safety();
+
+    // Liveness phase: every fault healed; an RPC must get through within the bound.
+    driver.healAll();
+    const healedAt = sim.now();
+    // An RPC that was in flight when a last fault struck may still fail; like an application, the
+    // probe tries again (after a pause, so a fail-fast bug cannot spin) until the bound.
+    let probe: OutcomeFact | undefined;
+    let probes = 0;
+    sim.spawn("liveness", async () => {
+      for (;;) {
+        const left = healedAt + LIVENESS_BOUND_MS - sim.now();
+        if (left <= 0) return;
+        const next = call(`liveness-${probes++}`, true, left);
+        probe = next.outcome;
+        await next.done;
+        if (next.outcome.ok === true) return;
+        await sleep(workload, Math.min(100, left));
+      }
+    });
+    await sim
+      .runUntil(() => probe?.ok === true, { timeoutMs: LIVENESS_BOUND_MS + 1_000 })
+      .catch(() => {});
+    if (probe?.ok !== true) {
+      fail({
+        invariant: "conn.liveness-after-heal",
+        message: `no RPC succeeded within ${LIVENESS_BOUND_MS} ms after every fault healed`,
+        details: {
+          healedAt,
+          probes,
+          status: probe?.status ?? null,
+          details: probe?.details ?? null,
+        },
+      });
+    }
+    safety();
+
+    // Keepalive phase: idle pings earn a too_many_pings GOAWAY from the enforcing server; the next
+    // connection must ping at (at least) twice the interval.
+    if (testCase.keepaliveMs !== null) {
+      await sim.runFor(5 * testCase.keepaliveMs);
+      const after = call("keepalive", true, 10_000).outcome;
+      await sim
+        .runUntil(() => after.settledAt !== undefined, { timeoutMs: 11_000 })
+        .catch(() => {});
+      await sim.runFor(3 * testCase.keepaliveMs);
+      safety();
+    }
+
+    // Drain phase: a graceful two-phase GOAWAY from every (healthy) server while RPCs are in
+    // flight and more arrive: the application must not see a single failure.
+    const drain: OutcomeFact[] = [];
+    const pingKillsBefore = tooManyPingsSent();
+    for (let i = 0; i < 4; i++) drain.push(call(`drain-a${i}`, false, 10_000, 100).outcome);
+    await sim.runFor(testCase.latencyMs + 5);
+    for (const server of world.servers) server.goaway({ mode: "graceful" });
+    await sim.runFor(3 * testCase.latencyMs + 5);
+    for (let i = 0; i < 4; i++) drain.push(call(`drain-b${i}`, false, 10_000, 100).outcome);
+    await sim
+      .runUntil(() => drain.every((o) => o.settledAt !== undefined), { timeoutMs: 11_000 })
+      .catch(() => {});
+    // The more specific port-level invariants first: they say why RPCs failed.
+    safety();
+    const failed =
+      tooManyPingsSent() === pingKillsBefore ? drain.find((o) => o.ok !== true) : undefined;
+    if (failed !== undefined) {
+      fail({
+        invariant: "conn.graceful-goaway-zero-failures",
+        message: `RPC ${failed.id} failed during a graceful GOAWAY of healthy servers`,
+        details: { rpc: failed.id, status: failed.status ?? null, details: failed.details ?? null },
+      });
+    }
+
+    // Stream phase: a bidi stream open across a graceful GOAWAY (its id is below the last
+    // stream id) runs to completion: every message echoed, then OK.
+    const streamOutcome: { echoed: number; error?: string; done: boolean } = {
+      echoed: 0,
+      done: false,
+    };
+    const pingKillsBeforeStream = tooManyPingsSent();
+    sim.spawn("stream", async () => {
+      try {
+        const bidi = await conn.bidi(stream, {
+          metadata: { "x-rpc-id": ["stream-0"] },
+          waitForReady: true,
+          deadline: sim.now() + 20_000,
+        });
+        const reading = (async () => {
+          for await (const _ of bidi) streamOutcome.echoed += 1;
+        })();
+        for (let i = 0; i < 6; i++) {
+          bidi.send(new Uint8Array([i]));
+          if (i === 2) for (const server of world.servers) server.goaway({ mode: "graceful" });
+          await sleep(workload, 10 + testCase.latencyMs);
+        }
+        bidi.halfClose();
+        await reading;
+      } catch (error) {
+        streamOutcome.error = isStatusError(error) ? error.message : String(error);
+      }
+      streamOutcome.done = true;
+    });
+    await sim.runUntil(() => streamOutcome.done, { timeoutMs: 21_000 }).catch(() => {});
+    safety();
+    if (
+      tooManyPingsSent() === pingKillsBeforeStream &&
+      (streamOutcome.error !== undefined || streamOutcome.echoed !== 6)
+    ) {
+      fail({
+        invariant: "conn.streams-below-last-id-complete",
+        message: "a bidi stream open across a graceful GOAWAY did not run to completion",
+        details: {
+          echoed: streamOutcome.echoed,
+          error: streamOutcome.error ?? null,
+          done: streamOutcome.done,
+        },
+      });
+    }
+
+    // Reset phase: connections die under RPCs in flight. They fail (UNAVAILABLE) and are never
+    // re-sent, since the server may have run them.
+    const reset: OutcomeFact[] = [];
+    for (let i = 0; i < 3; i++) reset.push(call(`reset-${i}`, true, 10_000, 200).outcome);
+    await sim.runFor(testCase.latencyMs * 2 + 20);
+    for (const server of world.servers) server.closeConnections({ reset: true });
+    await sim
+      .runUntil(() => reset.every((o) => o.settledAt !== undefined), { timeoutMs: 11_000 })
+      .catch(() => {});
+    safety();
+
+    // Address phase: the first address is removed; RPCs then only dial the others (with one
+    // server the list goes empty and back).
+    driver.setAddresses(world.addresses.slice(1));
+    const moved: OutcomeFact[] = [];
+    for (let i = 0; i < 3; i++) moved.push(call(`moved-${i}`, false, 5_000).outcome);
+    await sim
+      .runUntil(() => moved.every((o) => o.settledAt !== undefined), { timeoutMs: 6_000 })
+      .catch(() => {});
+    driver.setAddresses(world.addresses);
+    safety();
+
+    // Quiet phase: let every subchannel settle (READY or IDLE), then GOAWAY everything while no
+    // RPC is pending: the channel must go IDLE and dial nothing until asked.
+    await sim
+      .runUntil(() => spy.inFlight().length === 0 && settled(transitions, world.addresses), {
+        timeoutMs: LIVENESS_BOUND_MS,
+      })
+      .catch(() => {});
+    for (const server of world.servers) server.goaway({ mode: "graceful" });
+    const quietFrom = sim.now();
+    await sim.runFor(QUIET_MS);
+    const unasked = spy.dials.filter((d) => d.start >= quietFrom);
+    if (unasked.length > 0) {
+      fail({
+        invariant: "conn.no-reconnect-without-rpc",
+        message: `${unasked.length} dial(s) after a GOAWAY while no RPC was pending`,
+        details: {
+          goawayAt: quietFrom,
+          firstDialAt: unasked[0]?.start ?? null,
+          address: unasked[0]?.address ?? null,
+        },
+      });
+    }
+
+    // Close while connecting: afterwards SHUTDOWN is absorbing and nothing is left.
+    conn.connect();
+    await sim.runFor(testCase.latencyMs);
+    closedAt = sim.now();
+    await conn.close();
+    const dialsAtClose = spy.dials.length;
+    await sim.runFor(AFTER_CLOSE_MS);
+    safety();
+    if (conn.getState() !== "SHUTDOWN" || spy.dials.length !== dialsAtClose) {
+      fail({
+        invariant: "conn.shutdown-absorbing",
+        message: "the channel left SHUTDOWN or dialed after close()",
+        details: { state: conn.getState(), dialsAfterClose: spy.dials.length - dialsAtClose },
+      });
+    }
+    const open = spy.openTransports();
+    const inFlight = spy.inFlight();
+    const timers = sim.pendingTimers("conn");
+    if (open.length > 0 || inFlight.length > 0 || timers > 0 || inner.openTransports > 0) {
+      fail({
+        invariant: "conn.no-leak-after-close",
+        message: "the channel still holds resources after close()",
+        details: {
+          openTransports: open.length,
+          dialerTransports: inner.openTransports,
+          dialsInFlight: inFlight.length,
+          connTimers: timers,
+        },
+      });
+    }
+  } finally {
+    await conn.close();
+    await inner.close();
+    await world.close();
+  }
+}
+
+/** True when every address's latest subchannel state is READY or IDLE (or it has none). */
+function settled(transitions: readonly TransitionFact[], addresses: readonly string[]): boolean {
+  return addresses.every((address) => {
+    let last: ConnectivityState | undefined;
+    for (const x of transitions) if (x.scope === address) last = x.to;
+    return last === undefined || last === "READY" || last === "IDLE" || last === "SHUTDOWN";
+  });
+}
