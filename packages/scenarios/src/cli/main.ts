@@ -2,8 +2,10 @@ import type { Suite } from "../runner/suite.js";
 import { suites } from "../suites/index.js";
 import type { CliIo } from "./io.js";
 import { listCommand } from "./list-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
+import { serveCommand } from "./serve-command.js";
 import { ExitCode, HELP, UsageError } from "./usage.js";
 
 /**
@@ -32,11 +34,15 @@ export async function main(
         return await runCommand(args, io, registry);
       case "replay":
         return await replayCommand(args, io, registry);
+      case "merge":
+        return await mergeCommand(args, io);
+      case "serve":
+        return await serveCommand(args, io);
       default:
         throw new UsageError(
           command.startsWith("-")
-            ? `unknown option "${command}" (a command comes first: list, run, replay)`
-            : `unknown command "${command}" (expected list, run or replay)`,
+            ? `unknown option "${command}" (a command comes first: list, run, replay, merge, serve)`
+            : `unknown command "${command}" (expected list, run, replay, merge or serve)`,
         );
     }
   } catch (error) {

@@ -2,6 +2,7 @@ import { toJsonValue } from "../reporters/json-value.js";
 import { formatReplay } from "../reporters/pretty.js";
 import { replayCase } from "../runner/replay-case.js";
 import type { Suite } from "../runner/suite.js";
+import { renderTimelineHtml } from "../timeline/render-html.js";
 import { type CliIo, writeTextFile } from "./io.js";
 import { booleanFlag, parseCommand, stringFlag } from "./parse.js";
 import { findSuite } from "./select-suites.js";
@@ -12,13 +13,15 @@ const OPTIONS = {
   seed: { type: "string" },
   path: { type: "string" },
   trace: { type: "string" },
+  html: { type: "string" },
   reporter: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 /**
  * `dsim replay <suite> --seed S --path P`: re-runs exactly one case and prints its verdict and
- * trace digest. Exits 1 when the case fails, as the run that reported it did.
+ * trace digest. Exits 1 when the case fails, as the run that reported it did. `--trace FILE` writes
+ * the trace as JSONL, `--html FILE` as a self-contained swimlane timeline.
  */
 export async function replayCommand(
   args: readonly string[],
@@ -41,6 +44,7 @@ export async function replayCommand(
   const { seed } = chooseSeed(stringFlag(parsed, "seed"), io.env);
   const reporter = parseReporter(stringFlag(parsed, "reporter"), ["pretty", "json"]);
   const tracePath = stringFlag(parsed, "trace");
+  const htmlPath = stringFlag(parsed, "html");
   const suite = findSuite(registry, name, io.env);
 
   let result: Awaited<ReturnType<typeof replayCase>>;
@@ -57,6 +61,10 @@ export async function replayCommand(
   if (tracePath !== undefined) {
     await writeTextFile(tracePath, result.traceJsonl);
     io.stderr(`dsim: wrote trace to ${tracePath}\n`);
+  }
+  if (htmlPath !== undefined) {
+    await writeTextFile(htmlPath, renderTimelineHtml(result));
+    io.stderr(`dsim: wrote timeline to ${htmlPath}\n`);
   }
   if (reporter === "json") {
     const { traceJsonl: _trace, ...rest } = result;

@@ -22,26 +22,42 @@ export const HELP = `dsim: deterministic simulation testing for client resilienc
 usage:
   dsim list
   dsim run [suite...] [--runs N] [--seed S] [--shard k/n] [--reporter pretty|json|junit]
-           [--out DIR] [--time-budget D]
-  dsim replay <suite> --path P [--seed S] [--trace FILE] [--reporter pretty|json]
+           [--out DIR] [--time-budget D] [--check-determinism]
+           [--corpus DIR | --no-corpus] [--save-failures DIR]
+  dsim replay <suite> --path P [--seed S] [--trace FILE] [--html FILE] [--reporter pretty|json]
+  dsim merge <report.json...> [--out DIR] [--reporter pretty|json|junit]
   dsim --help
 
 run options:
   --runs N          runs per suite (default: each suite's own default)
   --seed S          fast-check seed, an integer (default: $DSIM_SEED, else 42)
   --shard k/n       run the k-th of n contiguous blocks of the run set; the n shards together
-                    run exactly the unsharded run set
+                    run exactly the unsharded run set (the corpus is replayed by shard 1 only)
   --reporter R      pretty (default), json (one object on stdout) or junit (XML)
   --out DIR         also write DIR/report.json (and DIR/junit.xml with --reporter junit)
-  --time-budget D   stop starting new runs after D of wall time (e.g. 30s, 2m, 500ms)
+  --time-budget D   stop starting new runs after D of wall time (e.g. 30s, 2m, 500ms); without
+                    --runs this is a sweep: each suite runs as many cases as its share of D fits
+  --check-determinism
+                    run every case twice in fresh simulations; fail on the first diverging
+                    trace event when the digests differ (no shrinking)
+  --corpus DIR      regression corpus replayed before the suites (default: packages/scenarios/
+                    corpus); every saved case must pass
+  --no-corpus       do not replay the corpus
+  --save-failures DIR
+                    save each new failure as DIR/<suite>--<seed>--<path>.json (a corpus entry)
 
 replay options:
   --seed S --path P the failing case, exactly as printed by \`dsim run\`
   --trace FILE      write the replayed run's trace as JSONL
+  --html FILE       write the replayed run as a self-contained HTML swimlane timeline
+
+merge options:
+  --out DIR         write DIR/report.json, DIR/junit.xml and DIR/summary.txt
+  --reporter R      what to print on stdout: pretty (default), json or junit
 
 environment:
   DSIM_SEED         default seed
   DSIM_DEMO=1       list and run demo suites (deliberately failing examples)
 
-exit status: 0 all runs passed, 1 a property failed, 2 usage error
+exit status: 0 all runs passed, 1 a property failed (merge: or a shard is missing), 2 usage error
 `;

@@ -1,10 +1,10 @@
-import type { SuiteResult } from "../runner/types.js";
+import type { FailureReport, SuiteResult } from "../runner/types.js";
 import { type JsonValue, toJsonValue } from "./json-value.js";
 
 /**
  * The machine-readable report: one object,
  * `{"seed", "suites": [{"name", "runs", "failures", "digest", "simulatedMs", "wallMs", "interrupted",
- * "shard"?, "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
+ * "firstRun", "plannedRuns", "runDigests", "shard"?, "corpus"?, "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
  * "digest", "shrinks", "shrinkTruncated", "replay"}}]}`.
  */
 export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonValue {
@@ -19,28 +19,36 @@ export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonV
         simulatedMs: result.simulatedMs,
         wallMs: Math.round(result.wallMs),
         interrupted: result.interrupted,
+        firstRun: result.firstRun,
+        plannedRuns: result.plannedRuns,
+        runDigests: [...result.runDigests],
       };
       if (result.shard !== undefined) {
         suite.shard = `${result.shard.index}/${result.shard.count}`;
       }
-      const failure = result.failure;
-      if (failure !== undefined) {
-        suite.failure = {
-          seed: failure.seed,
-          path: failure.path,
-          simSeed: failure.simSeed,
-          plan: toJsonValue(failure.plan),
-          invariant: failure.invariant,
-          message: failure.message,
-          details: toJsonValue(failure.details),
-          digest: failure.digest,
-          shrinks: failure.shrinks,
-          shrinkTruncated: failure.shrinkTruncated,
-          replay: failure.replay,
-        };
+      if (result.corpus !== undefined) suite.corpus = result.corpus;
+      if (result.failure !== undefined) suite.failure = failureJson(result.failure);
+      if (result.moreFailures !== undefined) {
+        suite.moreFailures = result.moreFailures.map(failureJson);
       }
       return suite;
     }),
+  };
+}
+
+function failureJson(failure: FailureReport): JsonValue {
+  return {
+    seed: failure.seed,
+    path: failure.path,
+    simSeed: failure.simSeed,
+    plan: toJsonValue(failure.plan),
+    invariant: failure.invariant,
+    message: failure.message,
+    details: toJsonValue(failure.details),
+    digest: failure.digest,
+    shrinks: failure.shrinks,
+    shrinkTruncated: failure.shrinkTruncated,
+    replay: failure.replay,
   };
 }
 

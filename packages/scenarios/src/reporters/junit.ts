@@ -29,7 +29,9 @@ export function formatJunit(seed: number, results: readonly SuiteResult[]): stri
     )}</system-out>`;
     if (result.failure === undefined) return `${open}\n${props}\n    </testcase>`;
     const message = `${result.failure.invariant}: ${result.failure.message}`;
-    const body = formatFailure(result.name, result.failure);
+    const body = [result.failure, ...(result.moreFailures ?? [])]
+      .map((failure) => formatFailure(result.name, failure))
+      .join("\n\n");
     return `${open}\n      <failure message="${escapeXml(message)}" type="${escapeXml(
       result.failure.invariant,
     )}">${escapeXml(body)}</failure>\n${props}\n    </testcase>`;

@@ -46,9 +46,12 @@ export function formatPretty(seed: number, results: readonly SuiteResult[]): str
     result.digest.slice(0, DIGEST_PREFIX),
   ]);
   const table = formatTable(["suite", "runs", "failures", "simulated", "wall", "digest"], rows);
-  const failures = results.flatMap((result) =>
-    result.failure === undefined ? [] : [formatFailure(result.name, result.failure)],
-  );
+  const failures = results.flatMap((result) => [
+    ...(result.failure === undefined ? [] : [formatFailure(result.name, result.failure)]),
+    ...(result.moreFailures ?? []).map(
+      (failure) => `(found by a later shard)\n${formatFailure(result.name, failure)}`,
+    ),
+  ]);
   const failed = results.filter((result) => result.failures > 0).length;
   const verdict =
     failed === 0
@@ -89,10 +92,15 @@ export class ProgressPrinter {
     this.#intervalMs = intervalMs;
   }
 
-  /** Announces a suite before its first run. */
-  start(suite: string, planned: number): void {
+  /**
+   * Announces a suite before its first run; `budgetMs` (a sweep's share of the time budget) turns
+   * the planned count into an upper bound.
+   */
+  start(suite: string, planned: number, budgetMs?: number): void {
     this.#lastPrinted = this.#now();
-    this.#write(`${suite}: ${planned} runs\n`);
+    const budget =
+      budgetMs === undefined ? "" : ` (sweep: as many as fit in ${formatMs(budgetMs)})`;
+    this.#write(`${suite}: ${budgetMs === undefined ? "" : "up to "}${planned} runs${budget}\n`);
   }
 
   /** Records progress; prints only when the interval has passed. */

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { executeCaseTwice } from "./determinism.js";
 import { combineDigests } from "./digest.js";
 import { type CaseOutcome, executeCase, systemWallClock, type WallClock } from "./execute-case.js";
 import { describeFailure } from "./failure.js";
@@ -33,6 +34,11 @@ export interface RunSuiteOptions {
   readonly timeBudgetMs?: number;
   /** Skip shrinking: report the first failing case as found. */
   readonly endOnFailure?: boolean;
+  /**
+   * Execute every case twice in fresh Simulations and fail the run, without shrinking, when the
+   * trace digests differ; the failure names the first diverging event (see `determinism.ts`).
+   */
+  readonly checkDeterminism?: boolean;
   /** Runs handed to one `fc.check` call; the time budget is checked between calls. */
   readonly chunkSize?: number;
   /** Source of wall time for measurements and the budget. */
@@ -42,6 +48,12 @@ export interface RunSuiteOptions {
 }
 
 const DEFAULT_CHUNK = 50;
+/**
+ * Chunk size under a time budget. Each chunk costs fast-check one skip over the run indices
+ * before its offset (a few µs each), so small chunks far into a sharded sweep are quadratic;
+ * the budget is checked before every run anyway, so large chunks lose no precision.
+ */
+const BUDGET_CHUNK = 500;
 
 function validate(options: RunSuiteOptions, runs: number): void {
   if (!Number.isSafeInteger(options.seed)) {
@@ -71,7 +83,9 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
   const runs = options.runs ?? suite.defaultRuns;
   validate(options, runs);
   const wallClock = options.wallClock ?? systemWallClock;
-  const chunkSize = options.chunkSize ?? (options.timeBudgetMs === undefined ? DEFAULT_CHUNK : 1);
+  const chunkSize =
+    options.chunkSize ?? (options.timeBudgetMs === undefined ? DEFAULT_CHUNK : BUDGET_CHUNK);
+  const checkDeterminism = options.checkDeterminism ?? false;
   const range = shardRange(runs, options.shard);
   const planned = range.end - range.start;
   const started = wallClock();
@@ -83,6 +97,7 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
   const budgetSpent = (): boolean =>
     options.timeBudgetMs !== undefined && wallClock() - started >= options.timeBudgetMs;
   let shrinkTruncated = false;
+  let stopped = false;
 
   for (let offset = range.start; offset < range.end && failure === undefined; ) {
     if (budgetSpent()) {
@@ -94,13 +109,21 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
     let shrinking = false;
     let lastFailure: CaseOutcome | undefined;
     const property = suiteProperty(suite, async (simSeed, testCase) => {
+      // Once the budget is spent, the rest of the chunk passes without running: fast-check only
+      // stops on a failure, and these cases are neither executed nor reported.
+      if (!shrinking && (stopped || budgetSpent())) {
+        stopped = true;
+        return;
+      }
       if (shrinking && budgetSpent()) {
         // Skipping a shrink candidate counts as a pass, so fast-check keeps the smallest failing
         // case found so far: its path stays valid and replayable.
         shrinkTruncated = true;
         return;
       }
-      const outcome = await executeCase(suite, simSeed, testCase, { wallClock, keepTrace: false });
+      const outcome = checkDeterminism
+        ? await executeCaseTwice(suite, simSeed, testCase, wallClock)
+        : await executeCase(suite, simSeed, testCase, { wallClock, keepTrace: false });
       simulatedMs += outcome.simulatedMs;
       if (!shrinking) {
         const { digest, wallMs } = outcome;
@@ -117,10 +140,15 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
       seed: options.seed,
       path: String(offset),
       numRuns: count,
-      endOnFailure: options.endOnFailure ?? false,
+      // Shrinking a non-deterministic case chases noise: report the case as found.
+      endOnFailure: checkDeterminism || (options.endOnFailure ?? false),
     });
     if (details.failed) {
       failure = buildFailure(suite, options.seed, details, lastFailure, shrinkTruncated);
+    }
+    if (stopped && failure === undefined) {
+      interrupted = true;
+      break;
     }
     offset += count;
   }

@@ -68,6 +68,16 @@ export interface SuiteResult {
   readonly interrupted: boolean;
   /** The shrunk counterexample, when a run failed. */
   readonly failure?: FailureReport;
+  /**
+   * Set on rows that replay a regression corpus entry instead of generating runs: the corpus file
+   * name. Such a row has exactly one run, the saved case, and must pass.
+   */
+  readonly corpus?: string;
+  /**
+   * Only on rows merged from shards (`dsim merge`): failures found by shards after the one that
+   * holds {@link SuiteResult.failure}. An unsharded run would have stopped before reaching them.
+   */
+  readonly moreFailures?: readonly FailureReport[];
 }
 
 /** The outcome of replaying one case. */
