@@ -1,0 +1,129 @@
+import type { BidiCall } from "../conn/call-bidi.js";
+import type { MethodDescriptor } from "../conn/call-options.js";
+import type { ClientConn } from "../conn/client-conn.js";
+import type {
+  LeaseCallOptions,
+  LeaseClient,
+  LeaseKeepAliveCallOptions,
+  LeaseKeepAliveStream,
+} from "./lease-client.js";
+import {
+  LeaseMethod,
+  leaseGrantRequestCodec,
+  leaseGrantResponseCodec,
+  leaseKeepAliveRequestCodec,
+  leaseKeepAliveResponseCodec,
+  leaseLeasesRequestCodec,
+  leaseLeasesResponseCodec,
+  leaseRevokeRequestCodec,
+  leaseRevokeResponseCodec,
+  leaseTimeToLiveRequestCodec,
+  leaseTimeToLiveResponseCodec,
+} from "./lease-codec.js";
+import type {
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseLeasesRequest,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+} from "./lease-messages.js";
+
+const grantMethod: MethodDescriptor<LeaseGrantRequest, LeaseGrantResponse> = {
+  path: LeaseMethod.grant,
+  requestCodec: leaseGrantRequestCodec,
+  responseCodec: leaseGrantResponseCodec,
+};
+const revokeMethod: MethodDescriptor<LeaseRevokeRequest, LeaseRevokeResponse> = {
+  path: LeaseMethod.revoke,
+  requestCodec: leaseRevokeRequestCodec,
+  responseCodec: leaseRevokeResponseCodec,
+};
+const timeToLiveMethod: MethodDescriptor<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse> = {
+  path: LeaseMethod.timeToLive,
+  requestCodec: leaseTimeToLiveRequestCodec,
+  responseCodec: leaseTimeToLiveResponseCodec,
+};
+const leasesMethod: MethodDescriptor<LeaseLeasesRequest, LeaseLeasesResponse> = {
+  path: LeaseMethod.leases,
+  requestCodec: leaseLeasesRequestCodec,
+  responseCodec: leaseLeasesResponseCodec,
+};
+const keepAliveMethod: MethodDescriptor<LeaseKeepAliveRequest, LeaseKeepAliveResponse> = {
+  path: LeaseMethod.keepAlive,
+  requestCodec: leaseKeepAliveRequestCodec,
+  responseCodec: leaseKeepAliveResponseCodec,
+};
+
+/**
+ * The production {@link LeaseClient}: the etcd `Lease` service over core's `ClientConn` with the
+ * hand-written protobuf codec — the same stack as clientv3 on grpc-go. Failures reject with conn's
+ * `StatusError`, which the lessor maps to typed lease errors.
+ */
+export class GrpcLeaseClient implements LeaseClient {
+  readonly #conn: ClientConn;
+
+  /** `conn` is owned by the caller (close it after the lessor). */
+  constructor(conn: ClientConn) {
+    if (typeof conn !== "object" || conn === null || typeof conn.bidi !== "function") {
+      throw new TypeError("GrpcLeaseClient: conn must be a ClientConn");
+    }
+    this.#conn = conn;
+  }
+
+  grant(request: LeaseGrantRequest, options: LeaseCallOptions): Promise<LeaseGrantResponse> {
+    return this.#conn.unary(grantMethod, request, options);
+  }
+
+  revoke(request: LeaseRevokeRequest, options: LeaseCallOptions): Promise<LeaseRevokeResponse> {
+    return this.#conn.unary(revokeMethod, request, options);
+  }
+
+  timeToLive(
+    request: LeaseTimeToLiveRequest,
+    options: LeaseCallOptions,
+  ): Promise<LeaseTimeToLiveResponse> {
+    return this.#conn.unary(timeToLiveMethod, request, options);
+  }
+
+  leases(options: LeaseCallOptions): Promise<LeaseLeasesResponse> {
+    return this.#conn.unary(leasesMethod, {}, options);
+  }
+
+  keepAlive(options: LeaseKeepAliveCallOptions): LeaseKeepAliveStream {
+    const { listener, signal, metadata } = options;
+    let call: BidiCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> | undefined;
+    let ended = false;
+    let halfClosed = false;
+    const end = (error: Error | undefined): void => {
+      if (ended) return;
+      ended = true;
+      listener.onEnd(error);
+    };
+    const run = async (): Promise<void> => {
+      call = await this.#conn.bidi(keepAliveMethod, { signal, metadata });
+      if (halfClosed) call.halfClose();
+      for await (const response of call) {
+        if (ended) break;
+        listener.onResponse(response);
+      }
+    };
+    run().then(
+      () => end(undefined),
+      (error: unknown) => end(error instanceof Error ? error : new Error(String(error))),
+    );
+    return {
+      // Until the stream is open nothing can be sent (false): requests are never queued, so a
+      // request cannot reach the server long after the lessor stopped wanting it.
+      send: (request) => !ended && call !== undefined && call.send(request),
+      closeSend: () => {
+        halfClosed = true;
+        call?.halfClose();
+      },
+    };
+  }
+}

@@ -1,0 +1,214 @@
+import type { KeepAliveHaltedError } from "./lease-errors.js";
+import type { LeaseId, LeaseKeepAliveResponse } from "./lease-messages.js";
+
+/** Why a {@link KeepAliveSubscription} closed. */
+export type KeepAliveCloseReason =
+  /** The subscriber cancelled (its signal aborted or it called `cancel()`). */
+  | { readonly kind: "cancelled" }
+  /** The server answered TTL ≤ 0: the lease was revoked or expired. */
+  | { readonly kind: "expired" }
+  /** No keep-alive response arrived before the lease's deadline: it may have expired. */
+  | { readonly kind: "deadline" }
+  /** The subscriber asked for require-leader and the stream failed with "no leader". */
+  | { readonly kind: "no-leader"; readonly error: Error }
+  /** The lessor's keep-alive machinery halted (the lessor was closed). */
+  | { readonly kind: "halted"; readonly error: KeepAliveHaltedError };
+
+/**
+ * The sender side of one subscription, held by the lessor only. Keeping it separate from
+ * {@link KeepAliveSubscription} means a consumer cannot push into or close its own buffer (seed 003:
+ * only the sender closes).
+ */
+export class SubscriptionSink {
+  readonly #buffer: LeaseKeepAliveResponse[] = [];
+  #head = 0;
+  readonly #capacity: number;
+  #reason: KeepAliveCloseReason | undefined;
+  #waiters: ((value: LeaseKeepAliveResponse | undefined) => void)[] = [];
+  readonly #closedWaiters: ((reason: KeepAliveCloseReason) => void)[] = [];
+  readonly #onCancel: (sink: SubscriptionSink) => void;
+  /** The consumer's view. */
+  readonly subscription: KeepAliveSubscription;
+  /** Detaches the subscriber's abort listener; set by the lessor. */
+  detach: (() => void) | undefined;
+  /** Mutation testing only: accept offers after close. */
+  acceptAfterClose = false;
+
+  constructor(
+    id: LeaseId,
+    requireLeader: boolean,
+    capacity: number,
+    onCancel: (sink: SubscriptionSink) => void,
+  ) {
+    this.#capacity = capacity;
+    this.#onCancel = onCancel;
+    this.subscription = new KeepAliveSubscription(this, id, requireLeader);
+  }
+
+  /** Number of buffered, unread responses. */
+  get buffered(): number {
+    return this.#buffer.length - this.#head;
+  }
+
+  /** Buffer capacity. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** The close reason, once closed. */
+  get reason(): KeepAliveCloseReason | undefined {
+    return this.#reason;
+  }
+
+  /**
+   * Delivers without blocking: hands the response to a waiting reader, or buffers it. Returns false
+   * when the buffer is full or the subscription is closed (the response is dropped).
+   */
+  offer(response: LeaseKeepAliveResponse): boolean {
+    if (this.#reason !== undefined && !this.acceptAfterClose) return false;
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) {
+      waiter(response);
+      return true;
+    }
+    if (this.buffered >= this.#capacity) return false;
+    this.#buffer.push(response);
+    return true;
+  }
+
+  /** Closes once; later calls return false. Buffered responses stay readable. */
+  close(reason: KeepAliveCloseReason): boolean {
+    if (this.#reason !== undefined) return false;
+    this.#reason = reason;
+    this.detach?.();
+    this.detach = undefined;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter(undefined);
+    for (const waiter of this.#closedWaiters.splice(0)) waiter(reason);
+    return true;
+  }
+
+  /** @internal consumer-side read without waiting. */
+  take(): LeaseKeepAliveResponse | undefined {
+    if (this.#head >= this.#buffer.length) return undefined;
+    const value = this.#buffer[this.#head];
+    this.#head += 1;
+    // Compact now and then so a long-lived subscription does not keep a growing array.
+    if (this.#head >= 64 && this.#head * 2 >= this.#buffer.length) {
+      this.#buffer.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  /** @internal consumer-side read that waits. */
+  receive(signal: AbortSignal | undefined): Promise<LeaseKeepAliveResponse | undefined> {
+    const value = this.take();
+    if (value !== undefined || this.#reason !== undefined) return Promise.resolve(value);
+    if (signal?.aborted === true) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve(undefined);
+      };
+      const waiter = (v: LeaseKeepAliveResponse | undefined): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(v);
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** @internal */
+  whenClosed(): Promise<KeepAliveCloseReason> {
+    const reason = this.#reason;
+    if (reason !== undefined) return Promise.resolve(reason);
+    return new Promise((resolve) => this.#closedWaiters.push(resolve));
+  }
+
+  /** @internal */
+  cancel(): void {
+    if (this.#reason === undefined) this.#onCancel(this);
+  }
+}
+
+/**
+ * One subscriber's view of a lease's keep-alive responses (the Go `<-chan *LeaseKeepAliveResponse`).
+ * It has its own buffer (16 by default; when full, new responses are dropped for this subscriber
+ * only), its own cancellation, and says why it closed. Iterating drains the buffer and ends once the
+ * subscription is closed and empty.
+ */
+export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveResponse> {
+  readonly #sink: SubscriptionSink;
+  /** The lease this subscription keeps alive. */
+  readonly id: LeaseId;
+  /** Whether this subscriber closes when the cluster has no leader. */
+  readonly requireLeader: boolean;
+
+  /** @internal Created by the lessor only. */
+  constructor(sink: SubscriptionSink, id: LeaseId, requireLeader: boolean) {
+    this.#sink = sink;
+    this.id = id;
+    this.requireLeader = requireLeader;
+  }
+
+  /** True once closed (buffered responses may still be read). */
+  get closed(): boolean {
+    return this.#sink.reason !== undefined;
+  }
+
+  /** Why it closed, or `undefined` while open. */
+  get closeReason(): KeepAliveCloseReason | undefined {
+    return this.#sink.reason;
+  }
+
+  /** The error that closed it, if the reason carries one (`no-leader`, `halted`). */
+  get error(): Error | undefined {
+    const reason = this.#sink.reason;
+    return reason !== undefined && "error" in reason ? reason.error : undefined;
+  }
+
+  /** Number of buffered, unread responses (never more than {@link capacity}). */
+  get buffered(): number {
+    return this.#sink.buffered;
+  }
+
+  /** Buffer capacity. */
+  get capacity(): number {
+    return this.#sink.capacity;
+  }
+
+  /** Resolves with the reason once the subscription closes. */
+  whenClosed(): Promise<KeepAliveCloseReason> {
+    return this.#sink.whenClosed();
+  }
+
+  /** The next buffered response without waiting, or `undefined`. */
+  tryReceive(): LeaseKeepAliveResponse | undefined {
+    return this.#sink.take();
+  }
+
+  /**
+   * The next response; `undefined` once closed and drained, or when `signal` aborts (which cancels
+   * only this wait, not the subscription).
+   */
+  receive(signal?: AbortSignal): Promise<LeaseKeepAliveResponse | undefined> {
+    return this.#sink.receive(signal);
+  }
+
+  /** Cancels this subscription only; other subscribers of the same lease are unaffected. */
+  cancel(): void {
+    this.#sink.cancel();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<LeaseKeepAliveResponse> {
+    for (;;) {
+      const value = await this.#sink.receive(undefined);
+      if (value === undefined) return;
+      yield value;
+    }
+  }
+}

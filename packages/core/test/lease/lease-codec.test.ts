@@ -1,0 +1,99 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  leaseGrantRequestCodec,
+  leaseGrantResponseCodec,
+  leaseKeepAliveRequestCodec,
+  leaseKeepAliveResponseCodec,
+  leaseLeasesResponseCodec,
+  leaseRevokeResponseCodec,
+  leaseTimeToLiveRequestCodec,
+  leaseTimeToLiveResponseCodec,
+} from "../../src/lease/index.js";
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
+const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+const ttl = fc.integer({ min: -1, max: 9_000_000_000 });
+const headerArb = fc.record({
+  clusterId: uint64,
+  memberId: uint64,
+  revision: int64,
+  raftTerm: uint64,
+});
+
+describe("lease protobuf codec", () => {
+  it("matches protoc's bytes for known messages", () => {
+    expect(hex(leaseGrantRequestCodec.encode({ TTL: 5, ID: 0n }))).toBe("0805");
+    expect(hex(leaseGrantRequestCodec.encode({ TTL: 300, ID: 1n }))).toBe("08ac021001");
+    expect(hex(leaseKeepAliveRequestCodec.encode({ ID: 0x694d77aa0bd5a3an }))).toBe(
+      "08bab4f585aaefb5ca06",
+    );
+    // TTL −1 (TimeToLive of an unknown lease) is a ten-byte two's-complement varint.
+    const unknown = leaseTimeToLiveResponseCodec.encode({
+      header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n },
+      ID: 7n,
+      TTL: -1,
+      grantedTTL: 0,
+      keys: [],
+    });
+    expect(hex(unknown)).toBe("0a00100718ffffffffffffffffff01");
+    expect(hex(leaseTimeToLiveRequestCodec.encode({ ID: 1n, keys: true }))).toBe("08011001");
+  });
+
+  it("skips unknown fields and rejects truncated input", () => {
+    // ID = 3, then an unknown fixed32 field 9 and an unknown string field 10.
+    const bytes = Uint8Array.from([0x08, 0x03, 0x4d, 1, 2, 3, 4, 0x52, 0x01, 0x41]);
+    expect(leaseKeepAliveRequestCodec.decode(bytes)).toEqual({ ID: 3n });
+    expect(() => leaseKeepAliveRequestCodec.decode(Uint8Array.from([0x08, 0x80]))).toThrow(
+      RangeError,
+    );
+    expect(() => leaseGrantResponseCodec.decode(Uint8Array.from([0x0a, 0x05, 0x08]))).toThrow(
+      RangeError,
+    );
+  });
+
+  it("round-trips every message", () => {
+    fc.assert(
+      fc.property(
+        headerArb,
+        int64,
+        ttl,
+        ttl,
+        fc.string(),
+        fc.array(fc.uint8Array({ maxLength: 8 }), { maxLength: 4 }),
+        fc.array(int64, { maxLength: 5 }),
+        (header, ID, TTL, grantedTTL, error, keys, ids) => {
+          expect(leaseGrantRequestCodec.decode(leaseGrantRequestCodec.encode({ TTL, ID }))).toEqual(
+            {
+              TTL,
+              ID,
+            },
+          );
+          const grant = { header, ID, TTL, error };
+          expect(leaseGrantResponseCodec.decode(leaseGrantResponseCodec.encode(grant))).toEqual(
+            grant,
+          );
+          const ka = { header, ID, TTL };
+          expect(
+            leaseKeepAliveResponseCodec.decode(leaseKeepAliveResponseCodec.encode(ka)),
+          ).toEqual(ka);
+          const ttlResponse = { header, ID, TTL, grantedTTL, keys };
+          expect(
+            leaseTimeToLiveResponseCodec.decode(leaseTimeToLiveResponseCodec.encode(ttlResponse)),
+          ).toEqual(ttlResponse);
+          const leases = { header, leases: ids.map((i) => ({ ID: i })) };
+          expect(leaseLeasesResponseCodec.decode(leaseLeasesResponseCodec.encode(leases))).toEqual(
+            leases,
+          );
+          expect(
+            leaseRevokeResponseCodec.decode(leaseRevokeResponseCodec.encode({ header })),
+          ).toEqual({
+            header,
+          });
+        },
+      ),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+});

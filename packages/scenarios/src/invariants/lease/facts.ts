@@ -1,0 +1,72 @@
+import type { TraceValue } from "@dsim/sim-server";
+
+/** A broken invariant, before it becomes an `InvariantViolation`. */
+export interface LeaseViolation {
+  readonly invariant: string;
+  readonly message: string;
+  readonly details: { readonly [key: string]: TraceValue };
+}
+
+/** What one subscriber saw, recorded from the outside of the lessor. */
+export interface SubscriberFact {
+  readonly index: number;
+  /** Index of its lease in the case. */
+  readonly lease: number;
+  readonly requireLeader: boolean;
+  /** The lease's anchor subscriber (plain, from t=0, never cancelled). */
+  readonly anchored: boolean;
+  readonly startAt: number;
+  /** When the workload cancelled it. */
+  cancelledAt: number | null;
+  /** When it was first seen closed (exact: from `whenClosed`). */
+  closedAt: number | null;
+  /** The close reason kind. */
+  reason: string | null;
+  /** The close reason changed after it was first seen (closed twice). */
+  reasonChanged: boolean;
+  /** The largest buffer seen. */
+  maxBuffered: number;
+  /** Buffered responses when it closed. */
+  bufferedAtClose: number;
+  /** The buffer grew after the subscription closed. */
+  grewAfterClose: boolean;
+  /** Responses read after it closed. */
+  readsAfterClose: number;
+  /** When the consumer last read a response. */
+  lastReadAt: number | null;
+  /** Times `whenClosed` resolved (must be 1 at the end). */
+  closeNotifications: number;
+}
+
+/** A stretch of time in which no member saw a leader while every member was up. */
+export interface Interval {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Everything the lease invariants judge. */
+export interface LeaseFacts {
+  /** Per lease index. */
+  readonly ttlMs: readonly number[];
+  readonly leaseIds: readonly bigint[];
+  /** When the workload revoked each lease (null: never). */
+  readonly revokedAt: readonly (number | null)[];
+  /** Leases whose every fault was short enough that it must never expire. */
+  readonly protectedLeases: ReadonlySet<number>;
+  readonly subscribers: readonly SubscriberFact[];
+  /** Server: every keep-alive request time per lease ID. */
+  readonly requestTimes: (id: bigint) => readonly number[];
+  /** Server: leases that ended, with when and how. */
+  readonly serverEnds: readonly {
+    readonly id: bigint;
+    readonly at: number;
+    readonly kind: string;
+  }[];
+  readonly noLeader: readonly Interval[];
+  readonly electionTimeoutMs: number;
+  /** Smallest and largest one-way latency of the run. */
+  readonly minLatencyMs: number;
+  readonly maxLatencyMs: number;
+  /** Extra slack for the gRPC transport (connection set-up, reconnects). */
+  readonly transportSlackMs: number;
+}

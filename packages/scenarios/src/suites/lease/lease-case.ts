@@ -1,0 +1,179 @@
+import fc from "fast-check";
+
+/** One fault of a lease case. Times are virtual ms from the start of the run. */
+export type LeaseFault =
+  /** The leader is cut off from its peers for `durationMs` (it steps down; the rest re-elect). */
+  | { readonly at: number; readonly kind: "leader-loss"; readonly durationMs: number }
+  /** Every member is cut off for `durationMs`: no leader anywhere. */
+  | { readonly at: number; readonly kind: "quorum-loss"; readonly durationMs: number }
+  /** The leader hands over to another member (MoveLeader). */
+  | { readonly at: number; readonly kind: "leader-change" }
+  /** Member `member` is down for `downMs`, then restarts as a follower. */
+  | {
+      readonly at: number;
+      readonly kind: "member-restart";
+      readonly member: number;
+      readonly downMs: number;
+    }
+  /** Every member sends GOAWAY (direct transport: its keep-alive streams end with UNAVAILABLE). */
+  | { readonly at: number; readonly kind: "goaway" }
+  /** Keep-alive responses are lost with `probability` for `durationMs`. */
+  | {
+      readonly at: number;
+      readonly kind: "drop-responses";
+      readonly durationMs: number;
+      readonly probability: number;
+    }
+  /** Keep-alive requests are lost with `probability` for `durationMs`. */
+  | {
+      readonly at: number;
+      readonly kind: "drop-requests";
+      readonly durationMs: number;
+      readonly probability: number;
+    }
+  /** The client is cut off for `durationMs`: every keep-alive message lost, streams stay open. */
+  | { readonly at: number; readonly kind: "partition"; readonly durationMs: number }
+  /** One-way latency becomes `latencyMs` for `durationMs`. */
+  | {
+      readonly at: number;
+      readonly kind: "latency";
+      readonly durationMs: number;
+      readonly latencyMs: number;
+    };
+
+/** How a subscriber consumes its subscription. */
+export type Consumer = "fast" | "slow" | "never";
+
+/** One `keepAlive` caller. */
+export interface SubscriberPlan {
+  /** Index into {@link LeaseCase.leases}. */
+  readonly lease: number;
+  readonly requireLeader: boolean;
+  readonly consumer: Consumer;
+  readonly startAt: number;
+  /** When the subscriber cancels (its signal aborts), or null for never. */
+  readonly cancelAt: number | null;
+}
+
+/** One lease of a case. */
+export interface LeasePlan {
+  /** Requested TTL in seconds. */
+  readonly ttl: number;
+  /**
+   * A plain (not require-leader) subscriber that keeps the lease alive from t=0 and never cancels:
+   * the lease the "never expires under short faults" invariant is about.
+   */
+  readonly anchored: boolean;
+  /** How the anchor subscriber consumes. */
+  readonly anchorConsumer: Consumer;
+  /** When the workload revokes it, or null. */
+  readonly revokeAt: number | null;
+}
+
+/** One generated case of the `lease` suite. */
+export interface LeaseCase {
+  readonly members: 1 | 3 | 5;
+  /** `direct`: in-process transport; `grpc`: the real client stack over the fake gRPC transport. */
+  readonly transport: "direct" | "grpc";
+  /** One-way latency in ms (direct transport). */
+  readonly latencyMs: number;
+  readonly leases: readonly LeasePlan[];
+  readonly subscribers: readonly SubscriberPlan[];
+  readonly faults: readonly LeaseFault[];
+}
+
+/** Faults start within this window. */
+export const FAULT_WINDOW_MS = 40_000;
+
+const at = fc.integer({ min: 0, max: FAULT_WINDOW_MS });
+// Mostly short faults (the "shorter than the TTL" premise), sometimes long ones (expiry, deadlines).
+const duration = fc.oneof(
+  { arbitrary: fc.integer({ min: 100, max: 3000 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 3000, max: 30_000 }), weight: 1 },
+);
+
+const faultArb: fc.Arbitrary<LeaseFault> = fc.oneof(
+  fc.record({ at, kind: fc.constant("leader-loss" as const), durationMs: duration }),
+  fc.record({ at, kind: fc.constant("quorum-loss" as const), durationMs: duration }),
+  fc.record({ at, kind: fc.constant("leader-change" as const) }),
+  fc.record({
+    at,
+    kind: fc.constant("member-restart" as const),
+    member: fc.nat(4),
+    downMs: duration,
+  }),
+  fc.record({ at, kind: fc.constant("goaway" as const) }),
+  fc.record({
+    at,
+    kind: fc.constant("drop-responses" as const),
+    durationMs: duration,
+    probability: fc.constantFrom(0.3, 0.7, 1),
+  }),
+  fc.record({
+    at,
+    kind: fc.constant("drop-requests" as const),
+    durationMs: duration,
+    probability: fc.constantFrom(0.3, 0.7, 1),
+  }),
+  fc.record({ at, kind: fc.constant("partition" as const), durationMs: duration }),
+  fc.record({
+    at,
+    kind: fc.constant("latency" as const),
+    durationMs: duration,
+    latencyMs: fc.integer({ min: 20, max: 300 }),
+  }),
+);
+
+const leaseArb: fc.Arbitrary<LeasePlan> = fc.record({
+  ttl: fc.oneof(
+    { arbitrary: fc.integer({ min: 5, max: 12 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 12, max: 30 }), weight: 1 },
+  ),
+  anchored: fc.boolean(),
+  anchorConsumer: fc.constantFrom<Consumer>("fast", "slow", "never"),
+  revokeAt: fc.option(fc.integer({ min: 1000, max: 50_000 }), { nil: null, freq: 4 }),
+});
+
+function subscriberArb(leases: number): fc.Arbitrary<SubscriberPlan> {
+  return fc
+    .record({
+      lease: fc.nat(leases - 1),
+      requireLeader: fc.boolean(),
+      consumer: fc.constantFrom<Consumer>("fast", "slow", "never"),
+      startAt: fc.integer({ min: 0, max: 45_000 }),
+      cancelAfter: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: null }),
+    })
+    .map(({ cancelAfter, ...rest }) => ({
+      ...rest,
+      cancelAt: cancelAfter === null ? null : rest.startAt + cancelAfter,
+    }));
+}
+
+/** Generates cases; shrinking makes fault lists shorter, faults earlier and shorter. */
+export const leaseCaseArbitrary: fc.Arbitrary<LeaseCase> = fc
+  .record({
+    members: fc.constantFrom<1 | 3 | 5>(1, 3, 5),
+    transport: fc.constantFrom<"direct" | "grpc">("direct", "direct", "grpc"),
+    latencyMs: fc.integer({ min: 1, max: 20 }),
+    leases: fc.array(leaseArb, { minLength: 1, maxLength: 3 }),
+  })
+  .chain((base) =>
+    fc.record({
+      members: fc.constant(base.members),
+      transport: fc.constant(base.transport),
+      latencyMs: fc.constant(base.latencyMs),
+      leases: fc.constant(base.leases),
+      subscribers: fc.array(subscriberArb(base.leases.length), { maxLength: 5 }),
+      faults: fc.array(faultArb, { maxLength: 4 }),
+    }),
+  );
+
+/** The end of the last fault's direct effect (ms). */
+export function faultsEnd(faults: readonly LeaseFault[]): number {
+  let end = 0;
+  for (const f of faults) {
+    const length = "durationMs" in f ? f.durationMs : f.kind === "member-restart" ? f.downMs : 0;
+    end = Math.max(end, f.at + length);
+  }
+  return end;
+}

@@ -1,0 +1,184 @@
+import {
+  ClientConn,
+  GrpcLeaseClient,
+  type LeaseClient,
+  LeaseMethod,
+  Lessor,
+  type LessorMutants,
+  type Logger,
+} from "@dsim/core";
+import {
+  EtcdCluster,
+  EtcdTransportError,
+  GrpcDialer,
+  GrpcServer,
+  InProcessLeaseClient,
+  type Simulation,
+  serveEtcdLease,
+} from "@dsim/sim-server";
+import type { LeaseCase } from "./lease-case.js";
+
+const UNAVAILABLE = 14;
+
+/** The world of one lease case: the fake cluster, a transport, and the lessor under test. */
+export interface LeaseWorld {
+  readonly cluster: EtcdCluster;
+  readonly lessor: Lessor;
+  /** Sets the one-way latency between the client and every member. */
+  setLatency(ms: number): void;
+  /** Loses keep-alive responses / requests with the given probability (0 clears). */
+  setDrops(kind: "responses" | "requests", probability: number): void;
+  /**
+   * Cuts the client off (every keep-alive request and response lost, the streams stay open — a
+   * half-open connection) or heals the cut.
+   */
+  setPartition(on: boolean): void;
+  /** GOAWAY from every member. */
+  goaway(): void;
+  /** Restarts member `index` after `downMs`. */
+  restart(index: number, downMs: number): void;
+  /** Closes the transport and the cluster (the lessor is closed by the case itself). */
+  close(): Promise<void>;
+}
+
+/** Records the lessor's log lines into the trace. */
+function traceLogger(sim: Simulation): Logger {
+  return {
+    log: (level, message, fields) => {
+      const leaseId = fields?.leaseId;
+      sim.trace.record("lessor", `log.${level}`, {
+        message,
+        ...(typeof leaseId === "bigint" ? { leaseId } : {}),
+      });
+    },
+  };
+}
+
+/** Builds the world for `testCase` in `sim`. */
+export function buildLeaseWorld(
+  sim: Simulation,
+  testCase: LeaseCase,
+  mutants: LessorMutants,
+  options: { readonly keepTimes?: boolean; readonly traceLessor?: boolean } = {},
+): LeaseWorld {
+  const cluster = new EtcdCluster(
+    {
+      clock: sim.clockFor("etcd"),
+      random: sim.randomFor("etcd"),
+      members: testCase.members,
+      trace: sim.trace,
+    },
+    { keepTimes: options.keepTimes ?? true },
+  );
+  const lessorOptions = {
+    clock: sim.clockFor("lessor"),
+    metadata: { "client-api-version": ["3.4"] },
+    mutants,
+    ...(options.traceLessor === false ? {} : { logger: traceLogger(sim) }),
+  };
+  if (testCase.transport === "direct") {
+    const endpoints = Array.from({ length: testCase.members }, (_, i) => i);
+    const client = new InProcessLeaseClient({
+      cluster,
+      clock: sim.clockFor("etcd-client"),
+      random: sim.randomFor("etcd-client"),
+      endpoints,
+      latencyMs: testCase.latencyMs,
+    });
+    const lessor = new Lessor({ ...lessorOptions, client });
+    const drops = { responses: 0, requests: 0, partition: false };
+    const apply = (): void => {
+      client.dropResponses = drops.partition ? 1 : drops.responses;
+      client.dropRequests = drops.partition ? 1 : drops.requests;
+    };
+    return {
+      cluster,
+      lessor,
+      setLatency: (ms) => {
+        client.latencyMs = ms;
+      },
+      setDrops: (kind, p) => {
+        drops[kind] = p;
+        apply();
+      },
+      setPartition: (on) => {
+        drops.partition = on;
+        apply();
+      },
+      goaway: () => {
+        for (let i = 0; i < testCase.members; i++) {
+          cluster.endStreams(i, new EtcdTransportError(UNAVAILABLE, "the server sent GOAWAY"));
+        }
+      },
+      restart: (index, downMs) => cluster.restartMember(index, downMs),
+      close: async () => {
+        await client.close();
+        await cluster.close();
+      },
+    };
+  }
+  const servers: GrpcServer[] = [];
+  for (let i = 0; i < testCase.members; i++) {
+    const server = new GrpcServer(sim, { address: `etcd-${i}:2379` });
+    serveEtcdLease(server, cluster, i);
+    server.start();
+    servers.push(server);
+    sim.net.setLink("client", `etcd-${i}`, { latencyMs: testCase.latencyMs });
+  }
+  const dialer = new GrpcDialer(sim, { host: "client" });
+  const conn = new ClientConn({
+    target: servers.map((s) => s.address),
+    dialer,
+    clock: sim.clockFor("conn"),
+    random: sim.randomFor("conn"),
+  });
+  const client: LeaseClient = new GrpcLeaseClient(conn);
+  const lessor = new Lessor({ ...lessorOptions, client });
+  const drops = { responses: 0, requests: 0, partition: false };
+  const apply = (): void => {
+    const responses = drops.partition ? 1 : drops.responses;
+    const requests = drops.partition ? 1 : drops.requests;
+    for (const server of servers) {
+      server.clearFaults(LeaseMethod.keepAlive);
+      const method = LeaseMethod.keepAlive;
+      if (responses > 0) server.dropResponses({ method, probability: responses });
+      if (requests > 0) server.dropRequests({ method, probability: requests });
+    }
+  };
+  return {
+    cluster,
+    lessor,
+    setLatency: (ms) => {
+      for (let i = 0; i < servers.length; i++) {
+        sim.net.setLink("client", `etcd-${i}`, { latencyMs: ms });
+      }
+    },
+    setDrops: (kind, p) => {
+      drops[kind] = p;
+      apply();
+    },
+    setPartition: (on) => {
+      drops.partition = on;
+      apply();
+    },
+    goaway: () => {
+      for (const server of servers) if (server.running) server.goaway({ mode: "graceful" });
+    },
+    restart: (index, downMs) => {
+      const server = servers[index];
+      cluster.restartMember(index, downMs);
+      if (server?.running === true) {
+        server.restart({ downMs }).then(
+          () => {},
+          () => {},
+        );
+      }
+    },
+    close: async () => {
+      await conn.close();
+      await dialer.close();
+      for (const server of servers) await server.close();
+      await cluster.close();
+    },
+  };
+}

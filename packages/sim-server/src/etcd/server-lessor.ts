@@ -1,0 +1,149 @@
+import { MinHeap } from "@dsim/core";
+
+/** One lease as the server holds it. */
+export interface ServerLease {
+  readonly id: bigint;
+  /** Granted TTL, seconds. */
+  readonly ttl: number;
+  /** When the leader expires it (ms); `Infinity` while no member is primary ("forever"). */
+  expiry: number;
+  /** Keys attached to the lease (the fake has no KV store; tests attach names). */
+  readonly keys: Set<string>;
+  /**
+   * Key of the lease's one live item in the expiry heap (NaN: none); items with another key are
+   * stale. A renewal only moves `expiry` later; the item is re-pushed when it pops early, so a
+   * renewal costs no heap operation.
+   */
+  expiryKey: number;
+}
+
+/**
+ * The server-side lessor (etcd `server/lease/lessor.go`), reduced to the arithmetic the client can
+ * observe: grant, revoke, renew (expiry = now + granted TTL, answer the granted TTL), remaining
+ * TTL, promote (every expiry = now + extend + TTL), demote (every lease "forever") and finding
+ * expired leases. Expiries live in a min-heap, like etcd's `leaseExpiredNotifier`, so the expiry
+ * loop costs O(expired · log n).
+ */
+export class ServerLessor {
+  readonly #leases = new Map<bigint, ServerLease>();
+  readonly #expiries = new MinHeap<ServerLease>();
+  #primary = false;
+
+  /** Whether this lessor belongs to the leader (only the primary renews and expires). */
+  get primary(): boolean {
+    return this.#primary;
+  }
+
+  /** Number of leases. */
+  get size(): number {
+    return this.#leases.size;
+  }
+
+  /** The lease, if it exists. */
+  get(id: bigint): ServerLease | undefined {
+    return this.#leases.get(id);
+  }
+
+  /** Every lease ID, in grant order. */
+  ids(): bigint[] {
+    return [...this.#leases.keys()];
+  }
+
+  /** Adds a lease; the caller checked it does not exist and that `ttl` is effective. */
+  grant(id: bigint, ttl: number, now: number): ServerLease {
+    const lease: ServerLease = {
+      id,
+      ttl,
+      expiry: this.#primary ? now + ttl * 1000 : Number.POSITIVE_INFINITY,
+      keys: new Set(),
+      expiryKey: Number.NaN,
+    };
+    this.#leases.set(id, lease);
+    this.#track(lease);
+    return lease;
+  }
+
+  /** Removes a lease; returns it, or `undefined` when unknown. */
+  revoke(id: bigint): ServerLease | undefined {
+    const lease = this.#leases.get(id);
+    if (lease === undefined) return undefined;
+    this.#leases.delete(id);
+    return lease;
+  }
+
+  /** True when the lease exists and its expiry has passed (`Remaining() <= 0`). */
+  expired(lease: ServerLease, now: number): boolean {
+    return lease.expiry - now <= 0;
+  }
+
+  /**
+   * `Renew`: expiry = now + granted TTL; answers the granted TTL. `undefined` when the lease is
+   * unknown or already expired (the caller answers TTL 0).
+   */
+  renew(id: bigint, now: number): number | undefined {
+    const lease = this.#leases.get(id);
+    if (lease === undefined || this.expired(lease, now)) return undefined;
+    lease.expiry = now + lease.ttl * 1000;
+    if (Number.isNaN(lease.expiryKey)) this.#track(lease);
+    return lease.ttl;
+  }
+
+  /** Remaining whole seconds, or −1 when unknown or expired. */
+  remaining(id: bigint, now: number): number {
+    const lease = this.#leases.get(id);
+    if (lease === undefined || this.expired(lease, now)) return -1;
+    if (lease.expiry === Number.POSITIVE_INFINITY) return lease.ttl;
+    return Math.floor((lease.expiry - now) / 1000);
+  }
+
+  /** `Promote(extend)`: this member became leader; every lease is fully renewed plus `extendMs`. */
+  promote(now: number, extendMs: number): void {
+    this.#primary = true;
+    this.#expiries.clear();
+    for (const lease of this.#leases.values()) {
+      lease.expiry = now + extendMs + lease.ttl * 1000;
+      lease.expiryKey = Number.NaN;
+      this.#track(lease);
+    }
+  }
+
+  /** `Demote`: this member lost leadership; every lease lives "forever" until the next promote. */
+  demote(): void {
+    this.#primary = false;
+    this.#expiries.clear();
+    for (const lease of this.#leases.values()) {
+      lease.expiry = Number.POSITIVE_INFINITY;
+      lease.expiryKey = Number.NaN;
+    }
+  }
+
+  /** Up to `limit` expired leases (the caller revokes them). Only a primary expires leases. */
+  findExpired(now: number, limit: number): ServerLease[] {
+    const out: ServerLease[] = [];
+    if (!this.#primary) return out;
+    const heap = this.#expiries;
+    while (out.length < limit) {
+      const key = heap.peekKey();
+      if (key === undefined || key - now > 0) break;
+      const lease = heap.pop();
+      if (lease === undefined) break;
+      if (key !== lease.expiryKey) continue;
+      lease.expiryKey = Number.NaN;
+      if (this.#leases.get(lease.id) !== lease) continue;
+      if (lease.expiry - now > 0) {
+        // Renewed since this item was pushed.
+        this.#track(lease);
+        continue;
+      }
+      out.push(lease);
+    }
+    return out;
+  }
+
+  #track(lease: ServerLease): void {
+    if (lease.expiry !== Number.POSITIVE_INFINITY) {
+      lease.expiryKey = lease.expiry;
+      this.#expiries.push(lease.expiry, lease);
+    }
+  }
+}
