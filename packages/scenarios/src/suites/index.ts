@@ -1,10 +1,16 @@
 import type { Suite } from "../runner/suite.js";
+import { conn } from "./conn.js";
 import { demoFailure } from "./demo-failure.js";
+import { lease } from "./lease.js";
 import { netDelivery } from "./net-delivery.js";
+import { refresh } from "./refresh.js";
 
 /** Every suite `dsim` knows, in listing order. Add one import and one line per suite. */
 // biome-ignore format: one suite per line, so suites added in parallel merge without conflicts
 export const suites: readonly Suite<unknown>[] = [
   netDelivery,
+  conn,
+  refresh,
+  lease,
   demoFailure,
 ];
