@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--json] [--only kernel,conn] [--quick]` — runs the registered benchmarks.
+ * `pnpm bench [--json] [--only kernel,conn] [--quick] [--real]` — runs the registered benchmarks
+ * (opt-in ones, which need real processes, only when named or with `--real`).
  *
  * `--json` prints ONE JSON object `{ "<name>": <result>, … }` on stdout and nothing else; the
  * default prints a readable table per benchmark. Exit 0 on success, 1 when a benchmark throws,
@@ -19,28 +20,34 @@ function usage(): string {
   const names = Object.entries(BENCHES)
     .map(([name, bench]) => `  ${name.padEnd(10)} ${bench.description}`)
     .join("\n");
-  return `usage: pnpm bench [--json] [--only name,name] [--quick]\n\nbenchmarks:\n${names}\n`;
+  return `usage: pnpm bench [--json] [--only name,name] [--quick] [--real]\n\nbenchmarks:\n${names}\n`;
 }
 
 function parse(args: readonly string[]): CliOptions {
   let json = false;
   let quick = false;
   let help = false;
-  let only: string[] = Object.keys(BENCHES);
+  let real = false;
+  let only: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--json") json = true;
     else if (arg === "--quick") quick = true;
+    else if (arg === "--real") real = true;
     else if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--only" || arg?.startsWith("--only=")) {
       const value = arg === "--only" ? args[++i] : arg.slice("--only=".length);
       if (value === undefined || value === "")
         throw new TypeError("--only needs a comma-separated list");
-      only = value.split(",").map((name) => name.trim());
+      // `etcd-real` names the `etcdReal` key.
+      only = value
+        .split(",")
+        .map((name) => name.trim().replace(/-(\w)/g, (_, c: string) => c.toUpperCase()));
       const unknown = only.filter((name) => !(name in BENCHES));
       if (unknown.length > 0) throw new TypeError(`unknown benchmark(s): ${unknown.join(", ")}`);
     } else if (arg !== "--") throw new TypeError(`unknown argument: ${String(arg)}`);
   }
+  only ??= Object.keys(BENCHES).filter((name) => real || BENCHES[name]?.optIn !== true);
   return { json, quick, only, help };
 }
 

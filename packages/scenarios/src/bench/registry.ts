@@ -1,4 +1,5 @@
 import { connBench } from "./conn.js";
+import { etcdRealBench } from "./etcd-real.js";
 import { kernelBench } from "./kernel.js";
 import { leaseBench } from "./lease.js";
 import { refreshBench } from "./refresh.js";
@@ -28,6 +29,8 @@ export interface BenchOptions {
 export interface Bench {
   /** One line for `pnpm bench --help`. */
   readonly description: string;
+  /** Runs only when named with `--only` or selected with `--real` (it needs real processes). */
+  readonly optIn?: boolean;
   run(options: BenchOptions): Promise<BenchValue>;
 }
 
@@ -40,4 +43,5 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
   conn: connBench,
   refresh: refreshBench,
   lease: leaseBench,
+  etcdReal: etcdRealBench,
 };

@@ -1,0 +1,203 @@
+/**
+ * Issue 6's real-etcd benchmark: core's `Lessor` through its real adapters (core's `ClientConn` +
+ * `node:http2`, and grpc-js) side by side with the `etcd3` npm client's own leases, each keeping
+ * the same leases alive against a real 3-member etcd on 127.0.0.1, each in its own child process.
+ *
+ * Opt-in (it starts etcd processes and runs for minutes): `pnpm bench --only etcd-real` or
+ * `pnpm bench --real`. Window length: 60 s, 10 s with `--quick`, or `DSIM_ETCD_REAL_SECONDS`;
+ * leases: 1 000 or `DSIM_ETCD_REAL_LEASES`. Streams and requests are counted by etcd itself.
+ */
+import { EtcdCluster } from "../../../conformance/test/helpers/etcd-cluster.js";
+import { diffCounters, type LeaseCounters, scrapeLeaseCounters } from "./etcd-real/prometheus.js";
+import { type ChildResult, CLIENT_KINDS } from "./etcd-real/protocol.js";
+import { runChild } from "./etcd-real/spawn-child.js";
+import { formatResult } from "./format.js";
+import type { Bench, BenchOptions, BenchValue } from "./registry.js";
+
+/** TTL of every lease, seconds: renewals every ~3.3 s, as clientv3 and etcd3 both do at TTL/3. */
+const TTL_S = 10;
+
+/** One client's measured row. Server-side counts are summed over the members. */
+export interface EtcdRealRow {
+  readonly [key: string]: number | string | boolean;
+  readonly client: string;
+  /** Wall ms to grant every lease and see its first keep-alive response. */
+  readonly establishMs: number;
+  /** Child CPU (user + system) in the window, ms. */
+  readonly cpuMs: number;
+  /** `cpuMs` as a percentage of one core over the window. */
+  readonly cpuPct: number;
+  /** Child CPU over its whole life (start-up, grants, teardown), ms. */
+  readonly cpuTotalMs: number;
+  /** Peak RSS of the child's whole life (tsx and the end-of-run check included), MiB. */
+  readonly rssPeakMb: number;
+  /** RSS at the window's end minus RSS before the client existed, MiB. */
+  readonly rssGrowthMb: number;
+  /** Largest heapUsed sampled during the window, MiB. */
+  readonly heapPeakMb: number;
+  /** Heap still used after a full GC at the window's end, minus the child's own baseline. */
+  readonly heapRetainedMb: number;
+  /** LeaseKeepAlive streams etcd saw opened over the whole child run. */
+  readonly streams: number;
+  /** Of which opened during the window (0 when nothing failed). */
+  readonly streamsInWindow: number;
+  /** LeaseKeepAlive requests etcd received in the window. */
+  readonly kaRequests: number;
+  /** LeaseKeepAlive responses etcd sent in the window. */
+  readonly kaResponses: number;
+  /** `kaRequests` per lease per minute (TTL/3 pacing of a 10 s TTL is 18). */
+  readonly reqPerLeaseMin: number;
+  /** Responses the application code saw in the window. */
+  readonly clientResponses: number;
+  /** Keep-alive streams the client reports having opened. */
+  readonly clientStreams: number;
+  /** Leases the client reported lost during the run. */
+  readonly lost: number;
+  /** Leases etcd reported expired at the window's end. */
+  readonly expired: number;
+  /** Smallest remaining TTL at the window's end, s. */
+  readonly minTtlLeftS: number;
+  /** The child exited by itself after closing the client (nothing left running). */
+  readonly cleanExit: boolean;
+}
+
+function positiveEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+function toRow(
+  result: ChildResult,
+  whole: LeaseCounters,
+  window: LeaseCounters,
+  leases: number,
+  cleanExit: boolean,
+): EtcdRealRow {
+  return {
+    client: result.client,
+    establishMs: result.establishMs,
+    cpuMs: result.cpuMs,
+    cpuPct: round((result.cpuMs / result.windowMs) * 100, 2),
+    cpuTotalMs: result.cpuTotalMs,
+    rssPeakMb: result.rssPeakMb,
+    rssGrowthMb: round(result.rssWindowEndMb - result.rssBaseMb, 1),
+    heapPeakMb: result.heapPeakMb,
+    heapRetainedMb: result.heapRetainedMb,
+    streams: whole.keepAliveStreams,
+    streamsInWindow: window.keepAliveStreams,
+    kaRequests: window.keepAliveRequests,
+    kaResponses: window.keepAliveResponses,
+    reqPerLeaseMin: round(window.keepAliveRequests / leases / (result.windowMs / 60_000), 2),
+    clientResponses: result.responses,
+    clientStreams: result.clientStreams,
+    lost: result.lost,
+    expired: result.expired,
+    minTtlLeftS: result.minTtlLeftS,
+    cleanExit,
+  };
+}
+
+const RATIO_METRICS = [
+  "cpuMs",
+  "cpuTotalMs",
+  "rssPeakMb",
+  "rssGrowthMb",
+  "heapRetainedMb",
+  "streams",
+  "kaRequests",
+] as const;
+
+/** `numerator / denominator` per metric, for each pair of clients worth comparing. */
+export function ratios(rows: readonly EtcdRealRow[]): { [key: string]: number | string }[] {
+  const find = (client: string) => rows.find((row) => row.client === client);
+  const pairs: [string, string][] = [
+    ["etcd3", "core-http2"],
+    ["etcd3", "core-grpc-js"],
+    ["core-grpc-js", "core-http2"],
+  ];
+  return RATIO_METRICS.map((metric) => {
+    const line: { [key: string]: number | string } = { metric };
+    for (const [top, bottom] of pairs) {
+      const a = find(top)?.[metric];
+      const b = find(bottom)?.[metric];
+      if (typeof a !== "number" || typeof b !== "number") continue;
+      line[`${top} / ${bottom}`] = b === 0 ? "n/a" : round(a / b, 2);
+    }
+    return line;
+  });
+}
+
+async function run(options: BenchOptions): Promise<BenchValue> {
+  const seconds = positiveEnv("DSIM_ETCD_REAL_SECONDS") ?? (options.quick ? 10 : 60);
+  const leases = Math.round(positiveEnv("DSIM_ETCD_REAL_LEASES") ?? 1000);
+  const durationMs = Math.round(seconds * 1000);
+  // etcd's default timing (100 ms heartbeat, 1 s election): the cluster a user would run.
+  const cluster = await EtcdCluster.start({ heartbeatMs: 100, electionMs: 1000 });
+  const addresses = cluster.clientAddresses;
+  const rows: EtcdRealRow[] = [];
+  try {
+    options.log(
+      `etcd-real: etcd ${cluster.version}, 3 members, ${leases} leases, TTL ${TTL_S} s, window ${seconds} s`,
+    );
+    for (const client of CLIENT_KINDS) {
+      options.log(`etcd-real: ${client}…`);
+      const start = await scrapeLeaseCounters(addresses);
+      let windowStart: LeaseCounters | undefined;
+      let windowEnd: LeaseCounters | undefined;
+      const { result, exitedByItself } = await runChild(
+        { client, addresses, leases, ttlS: TTL_S, durationMs },
+        async ({ marker }) => {
+          const counters = await scrapeLeaseCounters(addresses);
+          if (marker === "window-start") windowStart = counters;
+          else windowEnd = counters;
+        },
+        durationMs + 300_000,
+      );
+      const end = await scrapeLeaseCounters(addresses);
+      if (windowStart === undefined || windowEnd === undefined) {
+        throw new Error(`${client}: the child never marked its window`);
+      }
+      const row = toRow(
+        result,
+        diffCounters(end, start),
+        diffCounters(windowEnd, windowStart),
+        leases,
+        exitedByItself,
+      );
+      rows.push(row);
+      options.log(`etcd-real: ${JSON.stringify(row)}`);
+    }
+  } finally {
+    await cluster.close();
+  }
+  const ratioRows = ratios(rows);
+  options.log(formatResult("etcd-real: side by side", rows));
+  options.log(formatResult("etcd-real: ratios", ratioRows));
+  return {
+    etcdVersion: cluster.version,
+    members: 3,
+    leases,
+    ttlS: TTL_S,
+    windowS: seconds,
+    clients: rows,
+    ratios: ratioRows,
+  };
+}
+
+/** The opt-in real-etcd lease benchmark (issue 6). */
+export const etcdRealBench: Bench = {
+  description:
+    "real etcd (opt-in): core Lessor (http2, grpc-js) vs etcd3 leases — CPU, memory, streams, requests",
+  optIn: true,
+  run,
+};

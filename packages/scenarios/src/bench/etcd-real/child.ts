@@ -1,0 +1,137 @@
+/**
+ * One client of the real-etcd benchmark, alone in its process so that `process.cpuUsage()` and
+ * `process.memoryUsage()` are that client's: `node --expose-gc --import tsx child.ts '<ChildConfig>'`.
+ * Prints `{"marker":"window-start"}`, `{"marker":"window-end"}` and one {@link ChildResult} line
+ * on stdout; exits 1 with a message on stderr when anything fails or takes too long.
+ */
+import { CoreDriver } from "./core-driver.js";
+import type { LeaseDriver } from "./driver.js";
+import { Etcd3Driver } from "./etcd3-driver.js";
+import { type ChildConfig, type ChildMarker, type ChildResult, CLIENT_KINDS } from "./protocol.js";
+import { checkTimeToLive } from "./time-to-live.js";
+
+const MB = 1024 * 1024;
+/** Budget for granting and establishing every lease: a stuck lease must fail the run, not hang it. */
+const ESTABLISH_TIMEOUT_MS = 120_000;
+
+function parseConfig(raw: string | undefined): ChildConfig {
+  if (raw === undefined) throw new TypeError("usage: child.ts '<ChildConfig JSON>'");
+  const config = JSON.parse(raw) as ChildConfig;
+  if (!CLIENT_KINDS.includes(config.client)) {
+    throw new TypeError(`unknown client ${String(config.client)}`);
+  }
+  if (!Number.isSafeInteger(config.leases) || config.leases < 1) {
+    throw new RangeError(`leases must be a positive integer, got ${config.leases}`);
+  }
+  return config;
+}
+
+function driverFor(config: ChildConfig): LeaseDriver {
+  switch (config.client) {
+    case "core-http2":
+      return new CoreDriver("http2", config.addresses);
+    case "core-grpc-js":
+      return new CoreDriver("grpc-js", config.addresses);
+    case "etcd3":
+      return new Etcd3Driver(config.addresses);
+  }
+}
+
+function emit(line: ChildMarker | ChildResult): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function gcHeapUsed(): number {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error("run the child with --expose-gc");
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(config: ChildConfig): Promise<ChildResult> {
+  const heapBefore = gcHeapUsed();
+  const rssBase = process.memoryUsage().rss;
+  const driver = driverFor(config);
+  try {
+    const establishStart = performance.now();
+    const ids = await withDeadline(
+      driver.establish(config.leases, config.ttlS),
+      ESTABLISH_TIMEOUT_MS,
+      `establishing ${config.leases} leases`,
+    );
+    const establishMs = performance.now() - establishStart;
+
+    emit({ marker: "window-start" });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const before = driver.counters();
+    let heapPeak = process.memoryUsage().heapUsed;
+    const sampler = setInterval(() => {
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    }, 1000);
+    await sleep(config.durationMs);
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(cpu0);
+    const windowMs = performance.now() - t0;
+    const after = driver.counters();
+    const rssWindowEnd = process.memoryUsage().rss;
+    emit({ marker: "window-end" });
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    // After the CPU snapshot: neither the GC nor the check below is charged to the client.
+    const heapRetained = gcHeapUsed() - heapBefore;
+    const check = await checkTimeToLive(config.addresses, ids);
+
+    await driver.close();
+    const total = process.cpuUsage();
+    return {
+      client: config.client,
+      establishMs: Math.round(establishMs),
+      windowMs: Math.round(windowMs),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      cpuUserMs: Math.round(cpu.user / 1000),
+      cpuTotalMs: Math.round((total.user + total.system) / 1000),
+      rssPeakMb: round1((process.resourceUsage().maxRSS * 1024) / MB),
+      rssBaseMb: round1(rssBase / MB),
+      rssWindowEndMb: round1(rssWindowEnd / MB),
+      heapPeakMb: round1(heapPeak / MB),
+      heapRetainedMb: round1(heapRetained / MB),
+      responses: after.responses - before.responses,
+      clientStreams: after.streams,
+      lost: after.lost,
+      expired: check.expired,
+      minTtlLeftS: check.minTtlLeftS,
+    };
+  } finally {
+    await driver.close();
+  }
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+try {
+  emit(await main(parseConfig(process.argv[2])));
+  process.exitCode = 0;
+} catch (error) {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+}

@@ -1,0 +1,99 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import {
+  type ChildConfig,
+  type ChildMarker,
+  type ChildResult,
+  parseChildLine,
+} from "./protocol.js";
+
+/** What a child run produced. */
+export interface ChildRun {
+  readonly result: ChildResult;
+  /** Whether the child exited by itself after `close()` (nothing left on its event loop). */
+  readonly exitedByItself: boolean;
+}
+
+/** After its result line, a child that has not exited within this is killed (and reported). */
+const EXIT_GRACE_MS = 10_000;
+
+/**
+ * Runs one client in `node --expose-gc --import tsx child.ts` and resolves with its result line.
+ * `onMarker` is awaited in order for each marker line (the parent scrapes etcd's metrics there).
+ *
+ * @throws Error with the child's stderr when it exits without a result or runs past `timeoutMs`.
+ */
+export function runChild(
+  config: ChildConfig,
+  onMarker: (marker: ChildMarker) => Promise<void>,
+  timeoutMs: number,
+): Promise<ChildRun> {
+  const script = fileURLToPath(new URL("./child.ts", import.meta.url));
+  const tsx = import.meta.resolve("tsx");
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--import", tsx, script, JSON.stringify(config)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return new Promise<ChildRun>((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    let result: ChildResult | undefined;
+    let killedAfterResult = false;
+    let markers = Promise.resolve();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8000);
+    });
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const line = parseChildLine(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        newline = stdout.indexOf("\n");
+        if (line === undefined) continue;
+        if ("marker" in line) {
+          markers = markers.then(() => onMarker(line));
+        } else {
+          result = line;
+          graceTimer = setTimeout(() => {
+            killedAfterResult = true;
+            child.kill("SIGKILL");
+          }, EXIT_GRACE_MS);
+        }
+      }
+    });
+    child.once("error", (error) => {
+      clearTimeout(deadline);
+      clearTimeout(graceTimer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(deadline);
+      clearTimeout(graceTimer);
+      const finished = result;
+      markers.then(
+        () => {
+          if (finished === undefined) {
+            reject(
+              new Error(
+                `${config.client} child exited (code ${code}, signal ${signal}) without a result\n${stderr}`,
+              ),
+            );
+          } else {
+            resolve({ result: finished, exitedByItself: !killedAfterResult });
+          }
+        },
+        (error: unknown) => {
+          reject(error);
+        },
+      );
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { type EtcdRealRow, ratios } from "../../../src/bench/etcd-real.js";
+
+function row(client: string, cpuMs: number, streams: number): EtcdRealRow {
+  return {
+    client,
+    establishMs: 0,
+    cpuMs,
+    cpuPct: 0,
+    cpuTotalMs: cpuMs,
+    rssPeakMb: 100,
+    rssGrowthMb: 20,
+    heapPeakMb: 10,
+    heapRetainedMb: 2,
+    streams,
+    streamsInWindow: 0,
+    kaRequests: 18_000,
+    kaResponses: 18_000,
+    reqPerLeaseMin: 18,
+    clientResponses: 18_000,
+    clientStreams: streams,
+    lost: 0,
+    expired: 0,
+    minTtlLeftS: 6,
+    cleanExit: true,
+  };
+}
+
+describe("etcd-real ratios", () => {
+  it("divides etcd3 by each core client and grpc-js by http2, per metric", () => {
+    const lines = ratios([
+      row("core-http2", 100, 1),
+      row("core-grpc-js", 150, 1),
+      row("etcd3", 600, 1000),
+    ]);
+    const cpu = lines.find((line) => line.metric === "cpuMs");
+    expect(cpu).toEqual({
+      metric: "cpuMs",
+      "etcd3 / core-http2": 6,
+      "etcd3 / core-grpc-js": 4,
+      "core-grpc-js / core-http2": 1.5,
+    });
+    expect(lines.find((line) => line.metric === "streams")?.["etcd3 / core-http2"]).toBe(1000);
+  });
+
+  it("says n/a instead of dividing by zero and skips missing clients", () => {
+    const lines = ratios([row("core-http2", 0, 0), row("etcd3", 5, 3)]);
+    expect(lines.find((line) => line.metric === "cpuMs")).toEqual({
+      metric: "cpuMs",
+      "etcd3 / core-http2": "n/a",
+    });
+  });
+});
