@@ -12,7 +12,7 @@ export function makeConnSuite(mutants: ConnMutants = {}): Suite<ConnCase> {
     name: "conn",
     description:
       "ClientConn vs a fake gRPC server: states, backoff, GOAWAY, retries, addresses, leaks",
-    defaultRuns: 200,
+    defaultRuns: 1_000,
     arbitrary: connCaseArbitrary,
     plan: (testCase) => ({
       balancer: testCase.balancer,

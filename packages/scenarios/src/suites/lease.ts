@@ -12,7 +12,7 @@ export function makeLeaseSuite(mutants: LessorMutants = {}): Suite<LeaseCase> {
     name: "lease",
     description:
       "Lessor vs a fake etcd cluster: keep-alive rate, buffers, no-leader, expiry, leaks",
-    defaultRuns: 100,
+    defaultRuns: 1_000,
     arbitrary: leaseCaseArbitrary,
     plan: (testCase) => ({
       members: testCase.members,

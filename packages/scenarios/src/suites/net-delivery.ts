@@ -160,7 +160,7 @@ async function runCase(sim: Simulation, testCase: NetCase): Promise<void> {
 export const netDelivery: Suite<NetCase> = {
   name: "net-delivery",
   description: "virtual network: ordered exactly-once delivery under partitions, holds and loss",
-  defaultRuns: 200,
+  defaultRuns: 1_000,
   arbitrary: netCaseArbitrary,
   plan: (testCase) => ({
     hosts: [...testCase.hosts],
