@@ -94,13 +94,10 @@ describe(`lease semantics of etcd (real cluster, 500 ms election timeout)`, () =
     await expect(stack.lessor.revoke(granted.ID)).rejects.toBeInstanceOf(LeaseNotFoundError);
   });
 
-  // KNOWN BUG, found by this suite: over GrpcLeaseClient, Lessor.keepAliveOnce never completes.
-  // GrpcLeaseClient.keepAlive's `send` returns false until the bidi stream is open (it no longer
-  // queues), while keepAliveOnce sends synchronously right after opening the stream, treats the
-  // false as UNAVAILABLE and retries the same way forever. `it.fails` keeps the check honest: it
-  // starts failing (and must become `it`) as soon as the two agree. Over grpc-js (whose stream
-  // accepts writes at once) the same call works: see grpc-js-lessor.test.ts.
-  it.fails("keepAliveOnce renews a live lease (granted TTL) and reports an unknown one as not found", async () => {
+  // Regression for a bug this suite found: over GrpcLeaseClient, keepAliveOnce used to retry
+  // forever because the stream refused sends until it was open. The LeaseKeepAliveStream contract
+  // now queues them (see lease-client.ts).
+  it("keepAliveOnce renews a live lease (granted TTL) and reports an unknown one as not found", async () => {
     const signal = AbortSignal.timeout(3000);
     const granted = await stack.lessor.grant(7);
     const renewed = await stack.lessor.keepAliveOnce(granted.ID, { signal });

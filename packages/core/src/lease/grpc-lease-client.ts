@@ -99,15 +99,24 @@ export class GrpcLeaseClient implements LeaseClient {
     let call: BidiCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> | undefined;
     let ended = false;
     let halfClosed = false;
+    // Requests sent before the stream opened (see the LeaseKeepAliveStream contract): flushed in
+    // order when it opens, dropped if it never does. The caller paces its sends, so this stays
+    // small; aborting `signal` ends the stream and drops them, so none reaches the server late.
+    let queued: LeaseKeepAliveRequest[] = [];
     const end = (error: Error | undefined): void => {
       if (ended) return;
       ended = true;
+      queued = [];
       listener.onEnd(error);
     };
     const run = async (): Promise<void> => {
-      call = await this.#conn.bidi(keepAliveMethod, { signal, metadata });
-      if (halfClosed) call.halfClose();
-      for await (const response of call) {
+      const opened = await this.#conn.bidi(keepAliveMethod, { signal, metadata });
+      call = opened;
+      const pending = queued;
+      queued = [];
+      for (const request of pending) if (!opened.send(request)) break;
+      if (halfClosed) opened.halfClose();
+      for await (const response of opened) {
         if (ended) break;
         listener.onResponse(response);
       }
@@ -117,9 +126,14 @@ export class GrpcLeaseClient implements LeaseClient {
       (error: unknown) => end(error instanceof Error ? error : new Error(String(error))),
     );
     return {
-      // Until the stream is open nothing can be sent (false): requests are never queued, so a
-      // request cannot reach the server long after the lessor stopped wanting it.
-      send: (request) => !ended && call !== undefined && call.send(request),
+      send: (request) => {
+        if (ended || halfClosed) return false;
+        if (call === undefined) {
+          queued.push(request);
+          return true;
+        }
+        return call.send(request);
+      },
       closeSend: () => {
         halfClosed = true;
         call?.halfClose();

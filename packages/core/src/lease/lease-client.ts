@@ -41,8 +41,10 @@ export interface LeaseKeepAliveCallOptions extends LeaseCallOptions {
 /** The client side of an open `LeaseKeepAlive` bidi stream. */
 export interface LeaseKeepAliveStream {
   /**
-   * Sends one request. Returns false when the request was not sent: the stream ended, or it is
-   * not open yet (the lessor then retries on its next send tick).
+   * Sends one request. Callable right after `keepAlive` returns: a request sent before the stream
+   * is open is queued and sent, in order, once it opens (as grpc-js buffers writes before the call
+   * starts), and dropped if the stream ends first. Returns false only when the request can never
+   * be sent: the stream ended or `closeSend` was called. True does not mean it reached the server.
    */
   send(request: LeaseKeepAliveRequest): boolean;
   /** Half-closes the stream: no more requests. */

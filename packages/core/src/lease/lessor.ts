@@ -431,6 +431,8 @@ export class Lessor implements AsyncDisposable {
           },
         },
       });
+      // The contract queues a request sent before the stream is open, so false means the stream
+      // already ended (its onEnd normally settled the attempt first).
       if (!settled && !call.send({ ID: id })) {
         finish();
         reject(new LeaseUnavailableError("keep-alive stream closed before the request was sent"));
@@ -617,7 +619,8 @@ export class Lessor implements AsyncDisposable {
         continue;
       }
       if (!call.send(entry.request)) {
-        // The stream is not open yet or died under us: keep the lease due for the next tick.
+        // The stream ended under us (a stream not open yet queues): keep the lease due for the
+        // next stream.
         entry.sendKey = key;
         heap.push(key, entry);
         return;

@@ -230,9 +230,9 @@ export class EtcdCluster implements AsyncDisposable {
       header: this.#header(member),
       ID: request.ID,
       TTL: ttl,
-      grantedTTL: ttl === -1 ? 0 : (lease?.ttl ?? 0),
-      keys:
-        request.keys && ttl !== -1 && lease ? [...lease.keys].map((k) => encoder.encode(k)) : [],
+      // A lease in its expiry window (TTL 0, not yet revoked) still has its granted TTL and keys.
+      grantedTTL: lease?.ttl ?? 0,
+      keys: request.keys && lease ? [...lease.keys].map((k) => encoder.encode(k)) : [],
     };
   }
 

@@ -24,8 +24,9 @@ export interface LeaseModelConfig {
  * An executable model of etcd's lease arithmetic, written as plainly as possible so that it can be
  * checked by eye against `reference/etcd-lease.md`: min TTL = ceil(1.5 × ET); renew sets
  * expiry = now + granted TTL and answers the granted TTL, unknown/expired → 0; TimeToLive =
- * floor(remaining s) or −1; the expiry loop runs at every multiple of the revoke interval and
- * removes leases with expiry ≤ tick; a leader change sets every expiry to now + ET + TTL.
+ * floor(remaining s), 0 for an expired lease the expiry loop has not removed yet, −1 once it is
+ * gone; the expiry loop runs at every multiple of the revoke interval and removes leases with
+ * expiry ≤ tick; a leader change sets every expiry to now + ET + TTL.
  */
 export class LeaseModel {
   readonly #config: LeaseModelConfig;
@@ -67,14 +68,11 @@ export class LeaseModel {
       }
       case "timeToLive": {
         const lease = this.#leases.get(op.id);
-        if (lease === undefined || lease.expiry <= this.#now) {
-          return { ok: true, ttl: -1, grantedTTL: 0 };
-        }
-        return {
-          ok: true,
-          ttl: Math.floor((lease.expiry - this.#now) / 1000),
-          grantedTTL: lease.ttl,
-        };
+        // Gone only once revoked or removed by the expiry loop: an expired lease still waiting
+        // for the loop answers TTL 0 (remaining is in (−0.5 s, 0], truncated toward zero).
+        if (lease === undefined) return { ok: true, ttl: -1, grantedTTL: 0 };
+        const remaining = Math.trunc((lease.expiry - this.#now) / 1000);
+        return { ok: true, ttl: remaining === 0 ? 0 : remaining, grantedTTL: lease.ttl };
       }
       case "advance": {
         const end = this.#now + op.ms;

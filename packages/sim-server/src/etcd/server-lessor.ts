@@ -11,8 +11,8 @@ export interface ServerLease {
   readonly keys: Set<string>;
   /**
    * Key of the lease's one live item in the expiry heap (NaN: none); items with another key are
-   * stale. A renewal only moves `expiry` later; the item is re-pushed when it pops early, so a
-   * renewal costs no heap operation.
+   * stale. A renewal usually moves `expiry` later; the item is then re-pushed when it pops early,
+   * so such a renewal costs no heap operation (one that moves it earlier pushes a new item).
    */
   expiryKey: number;
 }
@@ -84,16 +84,26 @@ export class ServerLessor {
     const lease = this.#leases.get(id);
     if (lease === undefined || this.expired(lease, now)) return undefined;
     lease.expiry = now + lease.ttl * 1000;
-    if (Number.isNaN(lease.expiryKey)) this.#track(lease);
+    // Usually a renewal moves the expiry later and the live heap item is re-pushed when it pops
+    // early. Right after a promotion (expiry = now + extend + TTL) it moves it earlier: the item
+    // must move too, or the lease would outlive its TTL (found by the lease model check).
+    if (Number.isNaN(lease.expiryKey) || lease.expiry < lease.expiryKey) this.#track(lease);
     return lease.ttl;
   }
 
-  /** Remaining whole seconds, or −1 when unknown or expired. */
+  /**
+   * `TimeToLive`'s TTL: −1 only when the lease is unknown (revoked, or removed by the expiry
+   * loop); otherwise the remaining time in whole seconds truncated toward zero, as etcd's
+   * `int64(Remaining().Seconds())`. So an expired lease the expiry loop has not revoked yet
+   * answers 0, like real etcd for up to one 500 ms loop period.
+   */
   remaining(id: bigint, now: number): number {
     const lease = this.#leases.get(id);
-    if (lease === undefined || this.expired(lease, now)) return -1;
+    if (lease === undefined) return -1;
     if (lease.expiry === Number.POSITIVE_INFINITY) return lease.ttl;
-    return Math.floor((lease.expiry - now) / 1000);
+    const whole = Math.trunc((lease.expiry - now) / 1000);
+    // Math.trunc(-0.3) is -0: answer a plain 0.
+    return whole === 0 ? 0 : whole;
   }
 
   /** `Promote(extend)`: this member became leader; every lease is fully renewed plus `extendMs`. */

@@ -124,6 +124,35 @@ describe("EtcdCluster lease semantics", () => {
     await cluster.close();
   });
 
+  it("expiry window: an expired lease answers TTL 0 and can be revoked until the loop removes it", async () => {
+    const { sim, cluster } = world();
+    // Granted off the 500 ms loop grid: expiry at 2200 ms, next loop tick at 2500 ms.
+    await sim.runFor(200);
+    const a = cluster.grant(0, { TTL: 2, ID: 0n }).ID;
+    const b = cluster.grant(0, { TTL: 2, ID: 0n }).ID;
+    cluster.attachKey(a, "foo");
+    await sim.runFor(2100);
+    expect(cluster.hasLease(a)).toBe(true);
+    const inWindow = cluster.timeToLive(0, { ID: a, keys: true });
+    expect(inWindow).toMatchObject({ TTL: 0, grantedTTL: 2 });
+    expect(Object.is(inWindow.TTL, 0)).toBe(true);
+    expect(inWindow.keys).toHaveLength(1);
+    // Like etcd 3.4, revoke in the window succeeds (the lease still exists).
+    expect(() => cluster.revoke(0, b)).not.toThrow();
+    expect(cluster.timeToLive(0, { ID: b, keys: false })).toMatchObject({ TTL: -1, grantedTTL: 0 });
+    await sim.runFor(199);
+    expect(cluster.timeToLive(0, { ID: a, keys: false }).TTL).toBe(0);
+    await sim.runFor(1);
+    expect(cluster.hasLease(a)).toBe(false);
+    expect(cluster.timeToLive(0, { ID: a, keys: true })).toMatchObject({
+      TTL: -1,
+      grantedTTL: 0,
+      keys: [],
+    });
+    expect(cluster.counters.expirations()).toEqual([{ id: a, at: 2500, kind: "expired" }]);
+    await cluster.close();
+  });
+
   it("counts keep-alive requests per lease with their times", async () => {
     const { sim, cluster } = world();
     const { ID } = cluster.grant(0, { TTL: 6, ID: 0n });

@@ -108,6 +108,33 @@ describe("etcd Lease service over the fake gRPC transport", () => {
     expect(sim.net.openConnections()).toBe(0);
   });
 
+  it("keepAliveOnce renews over the simulated gRPC stack and reports a revoked lease as not found", async () => {
+    // Regression: GrpcLeaseClient's stream refused sends until open, so keepAliveOnce retried
+    // forever here (it only worked over grpc-js and the in-process client).
+    const { sim, cluster, server, dialer, conn, lessor } = world();
+    const { ID } = await call(sim, lessor.grant(7));
+    const opened = lessor.stats().streamsOpened;
+    const renewed = await call(sim, lessor.keepAliveOnce(ID));
+    expect(renewed).toMatchObject({ ID, TTL: 7 });
+    expect(cluster.counters.statsFor(ID)?.count).toBe(1);
+    await call(sim, lessor.revoke(ID));
+    await expect(call(sim, lessor.keepAliveOnce(ID))).rejects.toMatchObject({
+      code: "LEASE_NOT_FOUND",
+    });
+    await expect(
+      call(sim, lessor.keepAliveOnce(ID, { requireLeader: true })),
+    ).rejects.toMatchObject({ code: "LEASE_NOT_FOUND" });
+    // keepAliveOnce uses its own short streams, never the shared one.
+    expect(lessor.stats()).toMatchObject({ streamsOpened: opened, pendingCalls: 0 });
+    await lessor.close();
+    await conn.close();
+    await dialer.close();
+    server.stop();
+    await cluster.close();
+    await sim.runUntilIdle({ limitMs: 60_000 });
+    expect(sim.timerOwners()).toEqual([]);
+  });
+
   it("require-leader streams carry hasleader metadata and end with no leader", async () => {
     const { sim, cluster, server, dialer, conn, lessor } = world();
     const { ID } = await call(sim, lessor.grant(20));
