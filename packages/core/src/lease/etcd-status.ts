@@ -3,20 +3,10 @@
  * gRPC status codes etcd uses for lease calls and etcd's exact error strings.
  */
 
-/** The gRPC status codes (grpc `codes`) that the lease API uses. */
-export const GrpcCode = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  FAILED_PRECONDITION: 9,
-  OUT_OF_RANGE: 11,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-} as const;
+import { Status } from "../conn/status.js";
+
+/** The gRPC status codes (grpc `codes`); the lease API uses a subset. */
+export const GrpcCode = Status;
 
 /** etcd's error strings (`rpctypes`), exact, so real etcd clients recognise them. */
 export const EtcdMessage = {

@@ -1,25 +1,7 @@
-import { DsimError, type Metadata } from "@dsim/core";
+import { DsimError, type Metadata, Status } from "@dsim/core";
 
-/** gRPC status codes (grpc/grpc `doc/statuscodes.md`). */
-export const GrpcStatus = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
+/** gRPC status codes: the same table core's `ClientConn` uses, so client and server cannot drift. */
+export const GrpcStatus = Status;
 
 /** A numeric gRPC status code; unknown codes from a peer are kept as numbers. */
 export type GrpcStatusCode = number;
