@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { netDelivery } from "../../src/suites/net-delivery.js";
 import { captureIo } from "./capture-io.js";
 
 describe("dsim with the real suite registry", () => {
   it("lists net-delivery, and demo-failure only with DSIM_DEMO=1", async () => {
     const plain = captureIo({});
     expect(await main(["list"], plain.io)).toBe(0);
-    expect(plain.stdout()).toMatch(/net-delivery\s+200\s/);
+    expect(plain.stdout()).toMatch(new RegExp(`net-delivery\\s+${netDelivery.defaultRuns}\\s`));
     expect(plain.stdout()).not.toContain("demo-failure");
     const demo = captureIo({ DSIM_DEMO: "1" });
     expect(await main(["list"], demo.io)).toBe(0);
