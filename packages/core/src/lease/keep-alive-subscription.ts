@@ -66,10 +66,14 @@ export class SubscriptionSink {
    */
   offer(response: LeaseKeepAliveResponse): boolean {
     if (this.#reason !== undefined && !this.acceptAfterClose) return false;
-    const waiter = this.#waiters.shift();
-    if (waiter !== undefined) {
-      waiter(response);
-      return true;
+    // Most offers find no waiter: test the length first, as `shift()` on an empty array is a
+    // builtin call on the hot path.
+    if (this.#waiters.length > 0) {
+      const waiter = this.#waiters.shift();
+      if (waiter !== undefined) {
+        waiter(response);
+        return true;
+      }
     }
     if (this.buffered >= this.#capacity) return false;
     this.#buffer.push(response);

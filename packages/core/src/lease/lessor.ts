@@ -118,6 +118,13 @@ interface StreamState {
   readonly abort: AbortController;
   call: LeaseKeepAliveStream | undefined;
   ended: boolean;
+  /**
+   * Entries in the order their requests were sent on this stream, from `sentHead` on: responses
+   * come back in that order, so matching one usually needs no map lookup. Only a hint — a miss
+   * falls back to the map.
+   */
+  readonly sent: LeaseEntry[];
+  sentHead: number;
 }
 
 /**
@@ -322,6 +329,7 @@ export class Lessor implements AsyncDisposable {
     this.#stream = undefined;
     if (stream !== undefined) {
       stream.ended = true;
+      stream.sent.length = 0;
       stream.abort.abort(reason);
     }
     const halted: KeepAliveCloseReason = {
@@ -557,8 +565,43 @@ export class Lessor implements AsyncDisposable {
     for (const sink of sinks) sink.close(reason);
   }
 
-  #onResponse(response: LeaseKeepAliveResponse): void {
-    const entry = this.#entries.get(response.ID);
+  /**
+   * The live entry of `id` (what `#entries.get(id)` returns), found through the stream's send
+   * order when possible. Entries skipped on the way were sent before the answered request, so on
+   * an in-order stream their responses were lost: they are discarded (each at most once, so the
+   * scan is amortised O(1) per send).
+   */
+  #entryFor(stream: StreamState, id: LeaseId): LeaseEntry | undefined {
+    const sent = stream.sent;
+    let head = stream.sentHead;
+    while (head < sent.length) {
+      const candidate = sent[head] as LeaseEntry;
+      head += 1;
+      // A removed entry may have been replaced in the map by a new one for the same ID.
+      if (candidate.id === id && !candidate.removed) {
+        this.#advanceSent(stream, head);
+        return candidate;
+      }
+    }
+    this.#advanceSent(stream, head);
+    return this.#entries.get(id);
+  }
+
+  #advanceSent(stream: StreamState, head: number): void {
+    const sent = stream.sent;
+    if (head >= sent.length) {
+      sent.length = 0;
+      stream.sentHead = 0;
+    } else if (head > 1024 && head * 2 > sent.length) {
+      sent.splice(0, head);
+      stream.sentHead = 0;
+    } else {
+      stream.sentHead = head;
+    }
+  }
+
+  #onResponse(stream: StreamState, response: LeaseKeepAliveResponse): void {
+    const entry = this.#entryFor(stream, response.ID);
     if (entry === undefined || entry.sinks.length === 0) return;
     if (response.TTL <= 0) {
       this.#forget(entry, { kind: "expired" }, true);
@@ -626,6 +669,14 @@ export class Lessor implements AsyncDisposable {
         return;
       }
       this.#requestsSent += 1;
+      stream.sent.push(entry);
+      if (stream.sent.length - stream.sentHead > 2 * this.#entries.size + 1024) {
+        // Responses stopped coming on an open stream: bound the hint (it is only a shortcut) by
+        // dropping its older half, so trimming stays amortised O(1) per send.
+        const sent = stream.sent;
+        sent.splice(0, stream.sentHead + Math.floor((sent.length - stream.sentHead) / 2));
+        stream.sentHead = 0;
+      }
       const m = this.#o.mutants;
       if (m.advanceOnlyOnDelivery === true) {
         // The schedule stays where it is: the next tick sends again until a delivered response.
@@ -691,7 +742,13 @@ export class Lessor implements AsyncDisposable {
 
   #openStream(): void {
     if (this.#halt !== undefined) return;
-    const state: StreamState = { abort: new AbortController(), call: undefined, ended: false };
+    const state: StreamState = {
+      abort: new AbortController(),
+      call: undefined,
+      ended: false,
+      sent: [],
+      sentHead: 0,
+    };
     this.#stream = state;
     this.#streamsOpened += 1;
     const call = this.#o.client.keepAlive({
@@ -700,7 +757,7 @@ export class Lessor implements AsyncDisposable {
       metadata: this.#requireLeaderMetadata(),
       listener: {
         onResponse: (response) => {
-          if (this.#stream === state && !state.ended) this.#onResponse(response);
+          if (this.#stream === state && !state.ended) this.#onResponse(state, response);
         },
         onEnd: (error) => this.#onStreamEnd(state, error),
       },
@@ -714,6 +771,8 @@ export class Lessor implements AsyncDisposable {
   #onStreamEnd(state: StreamState, error: Error | undefined): void {
     if (state.ended) return;
     state.ended = true;
+    state.sent.length = 0;
+    state.sentHead = 0;
     if (this.#stream !== state) return;
     this.#stream = undefined;
     this.#clearTimer(this.#sendTimer);

@@ -35,10 +35,28 @@ export class EtcdLeaseCounters {
 
   /** Records one keep-alive request for `id` at `now`. */
   keepAlive(id: bigint, now: number): void {
+    this.keepAliveCached(id, now, undefined);
+  }
+
+  /**
+   * {@link EtcdLeaseCounters.keepAlive}, with `holder` (the server's lease object for `id`, if any)
+   * caching this ID's stats so that later requests skip the map lookup.
+   */
+  keepAliveCached(
+    id: bigint,
+    now: number,
+    holder: { stats: KeepAliveStats | undefined } | undefined,
+  ): void {
     this.#requests += 1;
-    const stats = this.#stats.get(id);
+    let stats = holder?.stats;
     if (stats === undefined) {
-      this.#stats.set(id, { count: 1, first: now, last: now, minGapMs: Number.POSITIVE_INFINITY });
+      stats = this.#stats.get(id);
+      if (stats !== undefined && holder !== undefined) holder.stats = stats;
+    }
+    if (stats === undefined) {
+      stats = { count: 1, first: now, last: now, minGapMs: Number.POSITIVE_INFINITY };
+      this.#stats.set(id, stats);
+      if (holder !== undefined) holder.stats = stats;
     } else {
       stats.minGapMs = Math.min(stats.minGapMs, now - stats.last);
       stats.last = now;

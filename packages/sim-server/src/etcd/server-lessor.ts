@@ -1,4 +1,5 @@
 import { MinHeap } from "@dsim/core";
+import type { KeepAliveStats } from "./keep-alive-stats.js";
 
 /** One lease as the server holds it. */
 export interface ServerLease {
@@ -15,6 +16,14 @@ export interface ServerLease {
    * so such a renewal costs no heap operation (one that moves it earlier pushes a new item).
    */
   expiryKey: number;
+  /** Set once revoked (or expired), so holders of the object need no map lookup to know. */
+  revoked: boolean;
+  /**
+   * The keep-alive counters of this lease's ID, cached here by `EtcdLeaseCounters` so a request
+   * costs one map lookup, not two. Counters outlive the lease: a re-grant of the ID finds them
+   * again through the counters' map.
+   */
+  stats: KeepAliveStats | undefined;
 }
 
 /**
@@ -57,6 +66,8 @@ export class ServerLessor {
       expiry: this.#primary ? now + ttl * 1000 : Number.POSITIVE_INFINITY,
       keys: new Set(),
       expiryKey: Number.NaN,
+      revoked: false,
+      stats: undefined,
     };
     this.#leases.set(id, lease);
     this.#track(lease);
@@ -68,6 +79,7 @@ export class ServerLessor {
     const lease = this.#leases.get(id);
     if (lease === undefined) return undefined;
     this.#leases.delete(id);
+    lease.revoked = true;
     return lease;
   }
 
@@ -81,8 +93,15 @@ export class ServerLessor {
    * unknown or already expired (the caller answers TTL 0).
    */
   renew(id: bigint, now: number): number | undefined {
-    const lease = this.#leases.get(id);
-    if (lease === undefined || this.expired(lease, now)) return undefined;
+    return this.renewLease(this.#leases.get(id), now);
+  }
+
+  /**
+   * {@link ServerLessor.renew} of a lease object the caller just looked up (`get`) in the same
+   * synchronous step, so the hot keep-alive path looks the ID up once.
+   */
+  renewLease(lease: ServerLease | undefined, now: number): number | undefined {
+    if (lease === undefined || lease.revoked || this.expired(lease, now)) return undefined;
     lease.expiry = now + lease.ttl * 1000;
     // Usually a renewal moves the expiry later and the live heap item is re-pushed when it pops
     // early. Right after a promotion (expiry = now + extend + TTL) it moves it earlier: the item
@@ -139,7 +158,8 @@ export class ServerLessor {
       if (lease === undefined) break;
       if (key !== lease.expiryKey) continue;
       lease.expiryKey = Number.NaN;
-      if (this.#leases.get(lease.id) !== lease) continue;
+      // Leases leave the map only through `revoke`, which marks them.
+      if (lease.revoked) continue;
       if (lease.expiry - now > 0) {
         // Renewed since this item was pushed.
         this.#track(lease);
