@@ -41,12 +41,23 @@ export class ManualClock implements Clock {
     return this.#timers.size;
   }
 
+  /** Alias of {@link ManualClock.pendingTimers}. */
+  pending(): number {
+    return this.#timers.size;
+  }
+
+  /** Lets every queued promise job run without moving time. */
+  settle(): Promise<void> {
+    return flushMicrotasks();
+  }
+
   /**
    * Moves time forward by `ms`, firing due timers in (due time, creation) order and letting the
    * promise jobs they cause run before the next timer fires.
    */
   async advance(ms: number): Promise<void> {
     const target = this.#now + ms;
+    await flushMicrotasks();
     for (;;) {
       let next: Pending | undefined;
       for (const timer of this.#timers.values()) {
