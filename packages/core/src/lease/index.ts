@@ -73,7 +73,6 @@ export {
   type LessorStats,
   type TimeToLiveOptions,
 } from "./lessor.js";
-export { type LessorMutants, NO_LESSOR_MUTANTS } from "./lessor-mutants.js";
 export {
   LESSOR_DEFAULTS,
   type LessorOptions,

@@ -31,8 +31,6 @@ export class SubscriptionSink {
   readonly subscription: KeepAliveSubscription;
   /** Detaches the subscriber's abort listener; set by the lessor. */
   detach: (() => void) | undefined;
-  /** Mutation testing only: accept offers after close. */
-  acceptAfterClose = false;
 
   constructor(
     id: LeaseId,
@@ -65,7 +63,7 @@ export class SubscriptionSink {
    * when the buffer is full or the subscription is closed (the response is dropped).
    */
   offer(response: LeaseKeepAliveResponse): boolean {
-    if (this.#reason !== undefined && !this.acceptAfterClose) return false;
+    if (this.#reason !== undefined) return false;
     // Most offers find no waiter: test the length first, as `shift()` on an empty array is a
     // builtin call on the hot path.
     if (this.#waiters.length > 0) {

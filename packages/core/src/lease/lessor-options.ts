@@ -2,7 +2,6 @@ import type { Metadata } from "../conn/metadata.js";
 import type { Logger } from "../log/logger.js";
 import type { Clock } from "../time/clock.js";
 import type { LeaseClient } from "./lease-client.js";
-import { type LessorMutants, NO_LESSOR_MUTANTS } from "./lessor-mutants.js";
 
 /** Options of a {@link Lessor}. Durations are milliseconds. */
 export interface LessorOptions {
@@ -27,8 +26,6 @@ export interface LessorOptions {
   readonly deadlineIntervalMs?: number;
   /** Responses buffered per subscriber before new ones are dropped. Default 16. */
   readonly responseBufferSize?: number;
-  /** Testing only: deliberately injected bugs for mutation testing. Never set in production. */
-  readonly mutants?: LessorMutants;
 }
 
 /** The lessor's constants, validated, with defaults applied. */
@@ -42,7 +39,6 @@ export interface ResolvedLessorOptions {
   readonly sendIntervalMs: number;
   readonly deadlineIntervalMs: number;
   readonly responseBufferSize: number;
-  readonly mutants: LessorMutants;
 }
 
 /** clientv3 defaults. */
@@ -108,7 +104,6 @@ export function resolveLessorOptions(options: LessorOptions): ResolvedLessorOpti
       d.deadlineIntervalMs,
     ),
     responseBufferSize: size,
-    mutants: options.mutants ?? NO_LESSOR_MUTANTS,
   };
 }
 

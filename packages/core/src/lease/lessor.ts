@@ -216,13 +216,10 @@ export class Lessor implements AsyncDisposable {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError("keepAlive: signal must be an AbortSignal");
     }
-    const capacity =
-      this.#o.mutants.unboundedBuffer === true
-        ? Number.POSITIVE_INFINITY
-        : this.#o.responseBufferSize;
-    const sink = new SubscriptionSink(id, requireLeader, capacity, (s) => this.#cancelSink(s));
-    sink.acceptAfterClose = this.#o.mutants.deliverAfterClose === true;
-    if (this.#halt !== undefined && this.#o.mutants.openAfterClose !== true) {
+    const sink = new SubscriptionSink(id, requireLeader, this.#o.responseBufferSize, (s) =>
+      this.#cancelSink(s),
+    );
+    if (this.#halt !== undefined) {
       sink.close({ kind: "halted", error: new KeepAliveHaltedError(this.#halt) });
       return sink.subscription;
     }
@@ -322,7 +319,7 @@ export class Lessor implements AsyncDisposable {
     this.#halt = reason;
     this.#stop.abort(reason);
     this.#clearTimer(this.#sendTimer);
-    if (this.#o.mutants.leakTimersOnClose !== true) this.#clearTimer(this.#deadlineTimer);
+    this.#clearTimer(this.#deadlineTimer);
     this.#clearTimer(this.#retryTimer);
     this.#sendTimer = this.#deadlineTimer = this.#retryTimer = undefined;
     const stream = this.#stream;
@@ -524,14 +521,6 @@ export class Lessor implements AsyncDisposable {
     if (entry === undefined || entry.removed) return;
     const index = entry.sinks.indexOf(sink);
     if (index < 0) return;
-    if (this.#o.mutants.cancelClosesLease === true) {
-      this.#forget(entry, { kind: "cancelled" }, true);
-      return;
-    }
-    if (this.#o.mutants.deliverAfterClose === true) {
-      sink.close({ kind: "cancelled" });
-      return;
-    }
     entry.sinks.splice(index, 1);
     this.#subscribers -= 1;
     sink.close({ kind: "cancelled" });
@@ -613,13 +602,9 @@ export class Lessor implements AsyncDisposable {
     this.#scheduleDeadline(entry, now + ttlMs);
     // Advance the schedule whether or not delivery succeeds: a slow consumer must never change
     // the request rate.
-    let delivered = false;
-    const onlyOnDelivery = this.#o.mutants.advanceOnlyOnDelivery === true;
-    if (!onlyOnDelivery) this.#scheduleSend(entry, now + ttlMs / 3);
+    this.#scheduleSend(entry, now + ttlMs / 3);
     for (const sink of entry.sinks) {
-      if (sink.offer(response)) {
-        delivered = true;
-      } else {
+      if (!sink.offer(response)) {
         this.#responsesDropped += 1;
         this.#o.logger?.log(
           "warn",
@@ -632,7 +617,6 @@ export class Lessor implements AsyncDisposable {
         );
       }
     }
-    if (onlyOnDelivery && delivered) this.#scheduleSend(entry, now + ttlMs / 3);
   }
 
   /** Sends every due lease on the current stream. Cost: O(due · log n). */
@@ -655,7 +639,7 @@ export class Lessor implements AsyncDisposable {
         this.#scheduleSend(entry, entry.nextSend);
         continue;
       }
-      if (entry.sinks.length === 0 && this.#o.mutants.keepOrphanLeases !== true) {
+      if (entry.sinks.length === 0) {
         // Retired and not re-subscribed before its next send: drop it for good.
         entry.removed = true;
         if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
@@ -677,29 +661,19 @@ export class Lessor implements AsyncDisposable {
         sent.splice(0, stream.sentHead + Math.floor((sent.length - stream.sentHead) / 2));
         stream.sentHead = 0;
       }
-      const m = this.#o.mutants;
-      if (m.advanceOnlyOnDelivery === true) {
-        // The schedule stays where it is: the next tick sends again until a delivered response.
-        entry.sendKey = now + this.#o.sendIntervalMs;
-        heap.push(entry.sendKey, entry);
-      } else {
-        // Until the response arrives, the next request waits a full renewal period, so lost
-        // responses cannot raise the rate above one per TTL/3 either.
-        const period =
-          m.resendUntilResponse === true
-            ? this.#o.retryConnWaitMs
-            : entry.ttlMs !== undefined
-              ? entry.ttlMs / 3
-              : Math.max(this.#o.retryConnWaitMs, this.#o.firstKeepAliveTimeoutMs / 3);
-        this.#scheduleSend(entry, now + period);
-      }
+      // Until the response arrives, the next request waits a full renewal period, so lost
+      // responses cannot raise the rate above one per TTL/3 either.
+      const period =
+        entry.ttlMs !== undefined
+          ? entry.ttlMs / 3
+          : Math.max(this.#o.retryConnWaitMs, this.#o.firstKeepAliveTimeoutMs / 3);
+      this.#scheduleSend(entry, now + period);
       if (stream.ended) return;
     }
   }
 
   /** Closes leases whose deadline passed (strictly before now). Cost: O(expired · log n). */
   #reapDeadlines(): void {
-    if (this.#o.mutants.noDeadlineReap === true) return;
     const now = this.#o.clock.now();
     const heap = this.#deadlineHeap;
     for (;;) {
@@ -720,8 +694,7 @@ export class Lessor implements AsyncDisposable {
   }
 
   #closeRequireLeader(error: Error): void {
-    const all = this.#o.mutants.noLeaderClosesAll === true;
-    const closes = (sink: SubscriptionSink): boolean => all || sink.subscription.requireLeader;
+    const closes = (sink: SubscriptionSink): boolean => sink.subscription.requireLeader;
     for (const entry of [...this.#entries.values()]) {
       if (entry.removed || !entry.sinks.some(closes)) continue;
       const keep: SubscriptionSink[] = [];
@@ -734,7 +707,7 @@ export class Lessor implements AsyncDisposable {
         }
       }
       entry.sinks = keep;
-      if (keep.length === 0 && this.#o.mutants.keepOrphanLeases !== true) this.#retire(entry);
+      if (keep.length === 0) this.#retire(entry);
     }
   }
 
@@ -785,7 +758,6 @@ export class Lessor implements AsyncDisposable {
       retryInMs: this.#o.retryConnWaitMs,
     });
     if (mapped instanceof LeaseNoLeaderError) this.#closeRequireLeader(mapped);
-    if (this.#o.mutants.haltOnStreamError === true) return;
     this.#retryTimer = this.#o.clock.setTimeout(() => {
       this.#retryTimer = undefined;
       this.#openStream();

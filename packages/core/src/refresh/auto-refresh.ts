@@ -7,7 +7,6 @@ import { deliverFailure, type ErrorSink } from "./error-sink.js";
 import type { HttpClient } from "./http-client.js";
 import { type JsonWebKeySet, parseJwks } from "./jwks.js";
 import { LongTimer } from "./long-timer.js";
-import { NO_MUTATIONS, type RefreshMutationPoints } from "./mutation-points.js";
 import {
   type AllowList,
   normalizeUrl,
@@ -38,8 +37,6 @@ export interface AutoRefreshOptions<T> {
   readonly onError?: ErrorSink;
   /** Optional structured logger. */
   readonly logger?: Logger;
-  /** Testing only: disables safety mechanisms to prove the scenario suite catches it. */
-  readonly mutations?: Partial<RefreshMutationPoints>;
 }
 
 /** Options of {@link AutoRefresh.fetch} and {@link AutoRefresh.refresh}. */
@@ -63,7 +60,6 @@ export class AutoRefresh<T> implements AsyncDisposable {
   readonly #random: Random;
   readonly #defaults: { httpClient: HttpClient; parse: Parser<T>; allow: AllowList | undefined };
   readonly #logger: Logger | undefined;
-  readonly #m: RefreshMutationPoints;
   readonly #states = new Map<string, UrlState<T>>();
   /** Requests of removed URLs still settling; awaited by close(). */
   readonly #orphans = new Set<Promise<unknown>>();
@@ -85,7 +81,6 @@ export class AutoRefresh<T> implements AsyncDisposable {
         ? undefined
         : requireFunction<ErrorSink>("onError", options.onError);
     this.#logger = options.logger;
-    this.#m = { ...NO_MUTATIONS, ...options.mutations };
   }
 
   /**
@@ -133,12 +128,10 @@ export class AutoRefresh<T> implements AsyncDisposable {
     signal?.throwIfAborted();
     if (state.value !== undefined) return state.value.value;
     if (state.flight !== undefined) {
-      // Mutant: every cold caller sends its own request (the thundering herd single flight prevents).
-      if (this.#m.noSingleFlight) return this.#wait(state, this.#start(state, false), signal, true);
-      return this.#wait(state, state.flight, signal, false);
+      return this.#wait(state.flight, signal);
     }
     this.#throwIfCoolingDown(state);
-    return this.#wait(state, this.#start(state, false), signal, true);
+    return this.#wait(this.#start(state, false), signal);
   }
 
   /**
@@ -167,11 +160,11 @@ export class AutoRefresh<T> implements AsyncDisposable {
     const state = this.#registered(url);
     signal?.throwIfAborted();
     if (this.#coolingDown(state)) {
-      if (state.flight !== undefined) return this.#wait(state, state.flight, signal, false);
+      if (state.flight !== undefined) return this.#wait(state.flight, signal);
       if (state.value !== undefined) return state.value.value;
       this.#throwIfCoolingDown(state);
     }
-    return this.#wait(state, this.#start(state, false), signal, true);
+    return this.#wait(this.#start(state, false), signal);
   }
 
   /**
@@ -183,7 +176,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
   remove(url: string): void {
     const state = this.#registered(url);
     this.#states.delete(state.url);
-    if (!this.#m.removeKeepsTimer) state.timer?.cancel();
+    state.timer?.cancel();
     state.value = undefined;
     const reason = new RefreshError("URL_NOT_REGISTERED", `${state.url} was removed`, {
       url: state.url,
@@ -225,13 +218,13 @@ export class AutoRefresh<T> implements AsyncDisposable {
       const reason = new DsimError("CLOSED", "the refresher was closed");
       const pending: Promise<unknown>[] = [...this.#orphans];
       for (const state of this.#states.values()) {
-        if (!this.#m.closeKeepsTimers) state.timer?.cancel();
+        state.timer?.cancel();
         for (const flight of state.flights) {
           flight.abort(reason);
           pending.push(flight.promise.catch(() => undefined));
         }
       }
-      if (!this.#m.closeKeepsTimers) this.#states.clear();
+      this.#states.clear();
       await Promise.all(pending);
     }
   }
@@ -267,7 +260,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
   }
 
   #coolingDown(state: UrlState<T>): boolean {
-    if (this.#m.noCooldown || state.lastRequestAt === undefined) return false;
+    if (state.lastRequestAt === undefined) return false;
     return this.#clock.now() - state.lastRequestAt < state.options.minInterval;
   }
 
@@ -281,30 +274,8 @@ export class AutoRefresh<T> implements AsyncDisposable {
   }
 
   /** Waits for `flight` on behalf of one caller; returns the freshest cached value it produced. */
-  async #wait(
-    state: UrlState<T>,
-    flight: Flight<T>,
-    signal: AbortSignal | undefined,
-    leader: boolean,
-  ): Promise<T> {
-    if (this.#m.callerAbortCancelsRequest && signal !== undefined) {
-      const onAbort = (): void => flight.abort(new DsimError("ABORTED", "a caller aborted"));
-      signal.addEventListener("abort", onAbort, { once: true });
-      void flight.promise.then(
-        () => signal.removeEventListener("abort", onAbort),
-        () => signal.removeEventListener("abort", onAbort),
-      );
-    }
-    try {
-      return await flight.join(signal);
-    } catch (error) {
-      if (this.#m.genericFollowerError && !leader && !signal?.aborted) {
-        throw new RefreshError("FETCH_FAILED", `request for ${state.url} failed`, {
-          url: state.url,
-        });
-      }
-      throw error;
-    }
+  async #wait(flight: Flight<T>, signal: AbortSignal | undefined): Promise<T> {
+    return await flight.join(signal);
   }
 
   #start(state: UrlState<T>, background: boolean): Flight<T> {
@@ -313,7 +284,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
     state.lastRequestAt = now;
     const options = state.options;
     const flight: Flight<T> = new Flight(state.lastSeq, now, background, (signal) =>
-      performRequest(this.#clock, state.url, options, signal, this.#m).then(
+      performRequest(this.#clock, state.url, options, signal).then(
         (result) => this.#succeeded(state, flight, result),
         (error: unknown) => this.#failed(state, flight, error),
       ),
@@ -336,7 +307,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
       );
     }
     const now = this.#clock.now();
-    if (flight.seq > state.valueSeq || this.#m.noSequenceCheck) {
+    if (flight.seq > state.valueSeq) {
       state.value = { value: result.value };
       state.valueSeq = flight.seq;
       state.lastSuccessAt = now;
@@ -357,19 +328,16 @@ export class AutoRefresh<T> implements AsyncDisposable {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (this.#current(state)) {
       state.lastError = failure;
-      if (this.#m.dropValueOnError) state.value = undefined;
-      if (!(this.#m.sinkOnlyForeground && flight.background)) {
-        deliverFailure(this.#sink, {
-          url: state.url,
-          error: failure,
-          at: this.#clock.now(),
-          background: flight.background,
-        });
-      }
+      deliverFailure(this.#sink, {
+        url: state.url,
+        error: failure,
+        at: this.#clock.now(),
+        background: flight.background,
+      });
       this.#logger?.log("warn", "refresh failed", { url: state.url, error: failure.message });
       if (state.flight === flight) {
         state.flight = undefined;
-        if (!this.#m.noRetryAfterFailure) this.#schedule(state, this.#retryDelay(state));
+        this.#schedule(state, this.#retryDelay(state));
       }
     }
     throw failure;
@@ -387,12 +355,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
 
   #onTimer(state: UrlState<T>): void {
     state.timer = undefined;
-    // With the remove/close mutants the timer outlives its registration and still fetches.
-    const alive =
-      this.#current(state) ||
-      this.#m.removeKeepsTimer ||
-      (this.#closed && this.#m.closeKeepsTimers);
-    if (!alive || state.flight !== undefined) return;
+    if (!this.#current(state) || state.flight !== undefined) return;
     if (this.#coolingDown(state)) {
       // A forced refresh ran meanwhile; the rate limit decides when the next request may go.
       const since = this.#clock.now() - (state.lastRequestAt ?? 0);

@@ -27,7 +27,6 @@ export type {
 } from "./http-client.js";
 export { formatHttpDate, parseHttpDate } from "./http-date.js";
 export { type JsonWebKey, type JsonWebKeySet, parseJwks } from "./jwks.js";
-export { NO_MUTATIONS, type RefreshMutationPoints } from "./mutation-points.js";
 export {
   type AllowList,
   DEFAULT_MAX_BODY_BYTES,

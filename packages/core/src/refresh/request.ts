@@ -9,12 +9,6 @@ import { readBody } from "./read-body.js";
 import { RefreshError } from "./refresh-error.js";
 import type { FetchResult } from "./url-state.js";
 
-/** Ignore the headers' freshness and/or the minimum interval floor (mutants only). */
-export interface DelayRule {
-  readonly ignoreFreshness: boolean;
-  readonly noIntervalFloor: boolean;
-}
-
 function toError(url: string, error: unknown, signal: AbortSignal): Error {
   // The request's own signal carries the reason the refresher aborted it (remove, close).
   if (signal.aborted && !isTimeoutError(signal.reason) && signal.reason instanceof Error) {
@@ -37,7 +31,6 @@ export async function performRequest<T>(
   url: string,
   options: ResolvedUrlOptions<T>,
   signal: AbortSignal,
-  rule: DelayRule,
 ): Promise<FetchResult<T>> {
   const timeout = timeoutSignal(clock, options.requestTimeout, signal);
   const startedAt = clock.now();
@@ -70,16 +63,12 @@ export async function performRequest<T>(
         : new RefreshError("BODY_INVALID", `body of ${url} did not parse`, { url, cause: error });
     }
     const delay = nextRefreshDelayMs({
-      interval: rule.ignoreFreshness ? undefined : options.interval,
-      minInterval: rule.noIntervalFloor ? 0 : options.minInterval,
-      headers: rule.ignoreFreshness ? { get: () => null } : headers,
+      interval: options.interval,
+      minInterval: options.minInterval,
+      headers,
       responseDelayMs: clock.now() - startedAt,
     });
-    return {
-      value,
-      // Mutant "ignoreFreshness" falls back to the floor; the floor itself stays unless removed.
-      nextDelayMs: rule.ignoreFreshness ? options.minInterval : delay,
-    };
+    return { value, nextDelayMs: delay };
   } finally {
     timeout.clear();
   }

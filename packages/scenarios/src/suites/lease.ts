@@ -1,13 +1,9 @@
-import type { LessorMutants } from "@dsim/core";
 import type { Suite } from "../runner/suite.js";
 import { type LeaseCase, leaseCaseArbitrary } from "./lease/lease-case.js";
 import { runLeaseCase } from "./lease/run-lease-case.js";
 
-/**
- * Builds the `lease` suite. `mutants` is for mutation testing only: the same suite run against a
- * deliberately broken lessor must fail.
- */
-export function makeLeaseSuite(mutants: LessorMutants = {}): Suite<LeaseCase> {
+/** Builds the `lease` suite. */
+export function makeLeaseSuite(): Suite<LeaseCase> {
   return {
     name: "lease",
     description:
@@ -22,7 +18,7 @@ export function makeLeaseSuite(mutants: LessorMutants = {}): Suite<LeaseCase> {
       subscribers: testCase.subscribers.map((s) => ({ ...s })),
       faults: testCase.faults.map((f) => ({ ...f })),
     }),
-    run: (sim, testCase) => runLeaseCase(sim, testCase, mutants),
+    run: (sim, testCase) => runLeaseCase(sim, testCase),
   };
 }
 

@@ -1,4 +1,3 @@
-import type { RefreshMutationPoints } from "@dsim/core";
 import type { Simulation, TraceValue } from "@dsim/sim-server";
 import { InvariantViolation, type Suite } from "../runner/suite.js";
 import {
@@ -47,12 +46,8 @@ function describe(testCase: RefreshCase): TraceValue {
  * liveness phase (faults over: every active URL fresh again within the bound), quiescence (sink
  * accounting), close (no timers, no requests afterwards).
  */
-export async function runRefreshCase(
-  sim: Simulation,
-  testCase: RefreshCase,
-  mutations: Partial<RefreshMutationPoints> = {},
-): Promise<void> {
-  const world = new RefreshWorld(sim, testCase, mutations);
+export async function runRefreshCase(sim: Simulation, testCase: RefreshCase): Promise<void> {
+  const world = new RefreshWorld(sim, testCase);
   const { refresher, monitor } = world;
   for (let i = 0; i < testCase.urls.length; i += 1) world.configure(i);
   const observerClock = sim.clockFor("observer");

@@ -4,7 +4,6 @@ import {
   type LeaseClient,
   LeaseMethod,
   Lessor,
-  type LessorMutants,
   type Logger,
 } from "@dsim/core";
 import {
@@ -58,7 +57,6 @@ function traceLogger(sim: Simulation): Logger {
 export function buildLeaseWorld(
   sim: Simulation,
   testCase: LeaseCase,
-  mutants: LessorMutants,
   options: { readonly keepTimes?: boolean; readonly traceLessor?: boolean } = {},
 ): LeaseWorld {
   const cluster = new EtcdCluster(
@@ -73,7 +71,6 @@ export function buildLeaseWorld(
   const lessorOptions = {
     clock: sim.clockFor("lessor"),
     metadata: { "client-api-version": ["3.4"] },
-    mutants,
     ...(options.traceLessor === false ? {} : { logger: traceLogger(sim) }),
   };
   if (testCase.transport === "direct") {

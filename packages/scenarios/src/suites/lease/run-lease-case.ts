@@ -1,9 +1,4 @@
-import {
-  KeepAliveHaltedError,
-  type KeepAliveSubscription,
-  type LessorMutants,
-  sleep,
-} from "@dsim/core";
+import { KeepAliveHaltedError, type KeepAliveSubscription, sleep } from "@dsim/core";
 import type { Simulation, TraceValue } from "@dsim/sim-server";
 import {
   checkAnchorsSurvive,
@@ -147,12 +142,8 @@ function consume(
  * nothing of it remains. Invariants are judged from the outside: what the fake etcd saw, what each
  * subscriber received, and what the kernel still holds.
  */
-export async function runLeaseCase(
-  sim: Simulation,
-  testCase: LeaseCase,
-  mutants: LessorMutants = {},
-): Promise<void> {
-  const world = buildLeaseWorld(sim, testCase, mutants);
+export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promise<void> {
+  const world = buildLeaseWorld(sim, testCase);
   const { cluster, lessor } = world;
   const et = cluster.electionTimeoutMs;
   try {

@@ -4,7 +4,6 @@ import {
   type HttpClient,
   type JsonWebKeySet,
   parseJwks,
-  type RefreshMutationPoints,
 } from "@dsim/core";
 import {
   type FakeHttpResponse,
@@ -84,11 +83,7 @@ export class RefreshWorld {
   readonly #specs: readonly UrlSpec[];
   #nextRequestId = 1;
 
-  constructor(
-    sim: Simulation,
-    testCase: RefreshCase,
-    mutations: Partial<RefreshMutationPoints> = {},
-  ) {
+  constructor(sim: Simulation, testCase: RefreshCase) {
     const now = (): number => sim.now();
     this.monitor = new RefreshMonitor(testCase.urls, now);
     this.#versions = testCase.urls.map(() => 0);
@@ -140,7 +135,6 @@ export class RefreshWorld {
             ...Object.fromEntries(Object.entries(fields ?? {}).map(([k, v]) => [k, String(v)])),
           }),
       },
-      mutations,
     });
   }
 
