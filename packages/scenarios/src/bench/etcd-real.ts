@@ -6,10 +6,16 @@
  * Opt-in (it starts etcd processes and runs for minutes): `pnpm bench --only etcd-real` or
  * `pnpm bench --real`. Window length: 60 s, 10 s with `--quick`, or `DSIM_ETCD_REAL_SECONDS`;
  * leases: 1 000 or `DSIM_ETCD_REAL_LEASES`. Streams and requests are counted by etcd itself.
+ * `DSIM_ETCD_REAL_CLIENTS=core-http2,etcd3` runs only those clients; `DSIM_ETCD_REAL_CPU_PROF=<dir>`
+ * writes a CPU profile of each child's window there and prints its top self-time entries (the
+ * profiler's own cost then inflates the CPU figures: profile and measure in separate runs).
  */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { EtcdCluster } from "../../../conformance/test/helpers/etcd-cluster.js";
+import { type CpuProfile, type SelfTimeEntry, topSelfTime } from "./etcd-real/profile-top.js";
 import { diffCounters, type LeaseCounters, scrapeLeaseCounters } from "./etcd-real/prometheus.js";
-import { type ChildResult, CLIENT_KINDS } from "./etcd-real/protocol.js";
+import { type ChildResult, CLIENT_KINDS, type ClientKind } from "./etcd-real/protocol.js";
 import { runChild } from "./etcd-real/spawn-child.js";
 import { formatResult } from "./format.js";
 import type { Bench, BenchOptions, BenchValue } from "./registry.js";
@@ -27,6 +33,11 @@ export interface EtcdRealRow {
   readonly cpuMs: number;
   /** `cpuMs` as a percentage of one core over the window. */
   readonly cpuPct: number;
+  /**
+   * Window CPU per 1 000 keep-alives, ms (= µs per keep-alive): the client's CPU over the
+   * keep-alive requests etcd received from it in the window.
+   */
+  readonly cpuMsPer1kKa: number;
   /** Child CPU over its whole life (start-up, grants, teardown), ms. */
   readonly cpuTotalMs: number;
   /** Peak RSS of the child's whole life (tsx and the end-of-run check included), MiB. */
@@ -88,6 +99,8 @@ function toRow(
     establishMs: result.establishMs,
     cpuMs: result.cpuMs,
     cpuPct: round((result.cpuMs / result.windowMs) * 100, 2),
+    cpuMsPer1kKa:
+      window.keepAliveRequests === 0 ? 0 : round(result.cpuUs / window.keepAliveRequests, 2),
     cpuTotalMs: result.cpuTotalMs,
     rssPeakMb: result.rssPeakMb,
     rssGrowthMb: round(result.rssWindowEndMb - result.rssBaseMb, 1),
@@ -108,6 +121,7 @@ function toRow(
 }
 
 const RATIO_METRICS = [
+  "cpuMsPer1kKa",
   "cpuMs",
   "cpuTotalMs",
   "rssPeakMb",
@@ -137,10 +151,47 @@ export function ratios(rows: readonly EtcdRealRow[]): { [key: string]: number | 
   });
 }
 
+/** The clients named in `DSIM_ETCD_REAL_CLIENTS` (comma-separated), in the usual order; all by default. */
+function clientsFromEnv(): readonly ClientKind[] {
+  const raw = process.env.DSIM_ETCD_REAL_CLIENTS;
+  if (raw === undefined || raw.trim() === "") return CLIENT_KINDS;
+  const named = raw.split(",").map((name) => name.trim());
+  const unknown = named.filter((name) => !(CLIENT_KINDS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `DSIM_ETCD_REAL_CLIENTS: unknown client(s) ${unknown.join(", ")}; known: ${CLIENT_KINDS.join(", ")}`,
+    );
+  }
+  return CLIENT_KINDS.filter((client) => named.includes(client));
+}
+
+/**
+ * One line with the issue-14 figures: window CPU per 1 000 keep-alives of each client and
+ * etcd3 / core-http2.
+ */
+export function perKeepAliveSummary(rows: readonly EtcdRealRow[]): string {
+  const parts = rows.map((row) => `${row.client} ${row.cpuMsPer1kKa} ms`);
+  const http2 = rows.find((row) => row.client === "core-http2")?.cpuMsPer1kKa;
+  const etcd3 = rows.find((row) => row.client === "etcd3")?.cpuMsPer1kKa;
+  const ratio =
+    http2 === undefined || etcd3 === undefined || http2 === 0
+      ? ""
+      : `; etcd3 / core-http2 = ${round(etcd3 / http2, 2)}`;
+  return `etcd-real: CPU per 1 000 keep-alives (window): ${parts.join(", ")}${ratio}`;
+}
+
+/** Top self-time entries shown per profiled client. */
+const PROFILE_TOP = 10;
+
 async function run(options: BenchOptions): Promise<BenchValue> {
   const seconds = positiveEnv("DSIM_ETCD_REAL_SECONDS") ?? (options.quick ? 10 : 60);
   const leases = Math.round(positiveEnv("DSIM_ETCD_REAL_LEASES") ?? 1000);
   const durationMs = Math.round(seconds * 1000);
+  const clients = clientsFromEnv();
+  const profileEnv = process.env.DSIM_ETCD_REAL_CPU_PROF;
+  const cpuProfileDir =
+    profileEnv === undefined || profileEnv === "" ? undefined : resolve(profileEnv);
+  const profiles: { [client: string]: SelfTimeEntry[] } = {};
   // etcd's default timing (100 ms heartbeat, 1 s election): the cluster a user would run.
   const cluster = await EtcdCluster.start({ heartbeatMs: 100, electionMs: 1000 });
   const addresses = cluster.clientAddresses;
@@ -149,13 +200,20 @@ async function run(options: BenchOptions): Promise<BenchValue> {
     options.log(
       `etcd-real: etcd ${cluster.version}, 3 members, ${leases} leases, TTL ${TTL_S} s, window ${seconds} s`,
     );
-    for (const client of CLIENT_KINDS) {
+    for (const client of clients) {
       options.log(`etcd-real: ${client}…`);
       const start = await scrapeLeaseCounters(addresses);
       let windowStart: LeaseCounters | undefined;
       let windowEnd: LeaseCounters | undefined;
       const { result, exitedByItself } = await runChild(
-        { client, addresses, leases, ttlS: TTL_S, durationMs },
+        {
+          client,
+          addresses,
+          leases,
+          ttlS: TTL_S,
+          durationMs,
+          ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
+        },
         async ({ marker }) => {
           const counters = await scrapeLeaseCounters(addresses);
           if (marker === "window-start") windowStart = counters;
@@ -176,6 +234,14 @@ async function run(options: BenchOptions): Promise<BenchValue> {
       );
       rows.push(row);
       options.log(`etcd-real: ${JSON.stringify(row)}`);
+      if (cpuProfileDir !== undefined) {
+        const path = `${cpuProfileDir}/${client}.cpuprofile`;
+        const profile = JSON.parse(await readFile(path, "utf8")) as CpuProfile;
+        profiles[client] = topSelfTime(profile, PROFILE_TOP);
+        options.log(
+          formatResult(`etcd-real: ${client} window profile (${path})`, profiles[client]),
+        );
+      }
     }
   } finally {
     await cluster.close();
@@ -183,6 +249,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
   const ratioRows = ratios(rows);
   options.log(formatResult("etcd-real: side by side", rows));
   options.log(formatResult("etcd-real: ratios", ratioRows));
+  options.log(perKeepAliveSummary(rows));
   return {
     etcdVersion: cluster.version,
     members: 3,
@@ -191,6 +258,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
     windowS: seconds,
     clients: rows,
     ratios: ratioRows,
+    ...(cpuProfileDir === undefined ? {} : { profiles }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { LeaseDriver } from "./driver.js";
 import { Etcd3Driver } from "./etcd3-driver.js";
 import { type ChildConfig, type ChildMarker, type ChildResult, CLIENT_KINDS } from "./protocol.js";
 import { checkTimeToLive } from "./time-to-live.js";
+import { startWindowProfile, type WindowProfile } from "./window-profiler.js";
 
 const MB = 1024 * 1024;
 /** Budget for granting and establishing every lease: a stuck lease must fail the run, not hang it. */
@@ -78,6 +79,10 @@ async function main(config: ChildConfig): Promise<ChildResult> {
     const establishMs = performance.now() - establishStart;
 
     emit({ marker: "window-start" });
+    const profile: WindowProfile | undefined =
+      config.cpuProfileDir === undefined
+        ? undefined
+        : await startWindowProfile(config.cpuProfileDir, config.client);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const before = driver.counters();
@@ -91,6 +96,7 @@ async function main(config: ChildConfig): Promise<ChildResult> {
     const windowMs = performance.now() - t0;
     const after = driver.counters();
     const rssWindowEnd = process.memoryUsage().rss;
+    await profile?.stop();
     emit({ marker: "window-end" });
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     // After the CPU snapshot: neither the GC nor the check below is charged to the client.
@@ -104,6 +110,7 @@ async function main(config: ChildConfig): Promise<ChildResult> {
       establishMs: Math.round(establishMs),
       windowMs: Math.round(windowMs),
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      cpuUs: cpu.user + cpu.system,
       cpuUserMs: Math.round(cpu.user / 1000),
       cpuTotalMs: Math.round((total.user + total.system) / 1000),
       rssPeakMb: round1((process.resourceUsage().maxRSS * 1024) / MB),

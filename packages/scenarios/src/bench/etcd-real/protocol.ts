@@ -21,6 +21,11 @@ export interface ChildConfig {
   readonly ttlS: number;
   /** How long the leases are kept alive once all of them are established, ms. */
   readonly durationMs: number;
+  /**
+   * When set, the child records a V8 CPU profile of the window only (not start-up, grants or the
+   * end-of-run check) and writes it to `<cpuProfileDir>/<client>.cpuprofile`.
+   */
+  readonly cpuProfileDir?: string;
 }
 
 /** Progress line: the measured window starts or ends now (the parent scrapes etcd's metrics). */
@@ -37,6 +42,8 @@ export interface ChildResult {
   readonly windowMs: number;
   /** CPU (user + system) of the child during the window. */
   readonly cpuMs: number;
+  /** The same in microseconds (per-keep-alive figures need more than whole milliseconds). */
+  readonly cpuUs: number;
   /** Of which user time. */
   readonly cpuUserMs: number;
   /** CPU of the whole child process, start-up (module loading, tsx) and teardown included. */

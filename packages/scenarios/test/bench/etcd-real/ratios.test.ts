@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type EtcdRealRow, ratios } from "../../../src/bench/etcd-real.js";
+import { type EtcdRealRow, perKeepAliveSummary, ratios } from "../../../src/bench/etcd-real.js";
 
 function row(client: string, cpuMs: number, streams: number): EtcdRealRow {
   return {
@@ -7,6 +7,7 @@ function row(client: string, cpuMs: number, streams: number): EtcdRealRow {
     establishMs: 0,
     cpuMs,
     cpuPct: 0,
+    cpuMsPer1kKa: cpuMs / 18,
     cpuTotalMs: cpuMs,
     rssPeakMb: 100,
     rssGrowthMb: 20,
@@ -41,6 +42,23 @@ describe("etcd-real ratios", () => {
       "core-grpc-js / core-http2": 1.5,
     });
     expect(lines.find((line) => line.metric === "streams")?.["etcd3 / core-http2"]).toBe(1000);
+    expect(lines[0]).toEqual({
+      metric: "cpuMsPer1kKa",
+      "etcd3 / core-http2": 6,
+      "etcd3 / core-grpc-js": 4,
+      "core-grpc-js / core-http2": 1.5,
+    });
+  });
+
+  it("summarises CPU per 1 000 keep-alives and etcd3 / core-http2 in one line", () => {
+    const rows = [row("core-http2", 180, 1), row("core-grpc-js", 360, 1), row("etcd3", 4500, 1000)];
+    expect(perKeepAliveSummary(rows)).toBe(
+      "etcd-real: CPU per 1 000 keep-alives (window): core-http2 10 ms, core-grpc-js 20 ms, " +
+        "etcd3 250 ms; etcd3 / core-http2 = 25",
+    );
+    expect(perKeepAliveSummary([row("core-http2", 180, 1)])).toBe(
+      "etcd-real: CPU per 1 000 keep-alives (window): core-http2 10 ms",
+    );
   });
 
   it("says n/a instead of dividing by zero and skips missing clients", () => {
