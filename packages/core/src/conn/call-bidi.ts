@@ -77,39 +77,36 @@ class Bidi<Req, Res> implements BidiCall<Req, Res> {
   open(live: LiveTransport): boolean {
     let stream: TransportStream;
     try {
-      stream = live.openStream(
-        {
-          method: this.#method.path,
-          metadata: this.#metadata,
-          listener: {
-            onHeaders: (metadata) => {
-              if (this.#stream !== stream) return;
-              this.#headers = metadata;
-              this.#replay = undefined;
-            },
-            onMessage: (bytes) => {
-              if (this.#stream !== stream) return;
-              this.#replay = undefined;
-              let value: Res;
-              try {
-                value = this.#method.responseCodec.decode(bytes);
-              } catch (error) {
-                this.#finish(
-                  new StatusError(Status.INTERNAL, "response decoding failed", { cause: error }),
-                );
-                stream.cancel();
-                return;
-              }
-              this.#responses.push(value);
-            },
-            onEnd: (end) => {
-              if (this.#stream !== stream) return;
-              this.#onEnd(end);
-            },
+      stream = live.openStream({
+        method: this.#method.path,
+        metadata: this.#metadata,
+        listener: {
+          onHeaders: (metadata) => {
+            if (this.#stream !== stream) return;
+            this.#headers = metadata;
+            this.#replay = undefined;
+          },
+          onMessage: (bytes) => {
+            if (this.#stream !== stream) return;
+            this.#replay = undefined;
+            let value: Res;
+            try {
+              value = this.#method.responseCodec.decode(bytes);
+            } catch (error) {
+              this.#finish(
+                new StatusError(Status.INTERNAL, "response decoding failed", { cause: error }),
+              );
+              stream.cancel();
+              return;
+            }
+            this.#responses.push(value);
+          },
+          onEnd: (end) => {
+            if (this.#stream !== stream) return;
+            this.#onEnd(end);
           },
         },
-        this.#host.mutants.keepDrainingTransport === true,
-      );
+      });
     } catch {
       return false;
     }

@@ -1,7 +1,6 @@
 import type { Logger } from "../log/logger.js";
 import type { Clock } from "../time/clock.js";
 import type { LiveTransport } from "./live-transport.js";
-import type { ConnMutants } from "./mutants.js";
 
 /**
  * What an RPC needs from its channel: admission (a READY transport, or a typed failure), and
@@ -12,7 +11,6 @@ import type { ConnMutants } from "./mutants.js";
 export interface CallHost {
   readonly clock: Clock;
   readonly logger: Logger | undefined;
-  readonly mutants: ConnMutants;
   /**
    * Resolves with a transport that accepts new streams. Rejects with a StatusError: UNAVAILABLE
    * (fail-fast in TRANSIENT_FAILURE, or channel closed), or the scope's CANCELLED/DEADLINE_EXCEEDED.

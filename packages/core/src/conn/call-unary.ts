@@ -17,8 +17,6 @@ import type { StreamEnd, TransportStream } from "./transport.js";
 const MAX_TRANSPARENT_RETRIES = 1;
 /** Re-picks after a transport turned out to be draining before anything was written. */
 const MAX_UNSENT_REPICKS = 8;
-/** Bound for the `retryPossiblyProcessed` mutant, so a mutant run still terminates. */
-const MUTANT_RETRY_LIMIT = 3;
 
 type Attempt =
   | { readonly kind: "unsent" }
@@ -35,7 +33,6 @@ function attemptOnce(
   metadata: Metadata,
   request: Uint8Array,
   scope: CallScope,
-  allowDraining: boolean,
 ): Promise<Attempt> {
   return new Promise<Attempt>((resolve) => {
     let message: Uint8Array | undefined;
@@ -43,24 +40,21 @@ function attemptOnce(
     let stream: TransportStream;
     const onAbort = (): void => stream.cancel();
     try {
-      stream = live.openStream(
-        {
-          method: path,
-          metadata,
-          listener: {
-            onHeaders: () => {},
-            onMessage: (bytes) => {
-              if (message === undefined) message = bytes;
-              else extra = true;
-            },
-            onEnd: (end) => {
-              scope.signal.removeEventListener("abort", onAbort);
-              resolve({ kind: "ended", end, message, extra });
-            },
+      stream = live.openStream({
+        method: path,
+        metadata,
+        listener: {
+          onHeaders: () => {},
+          onMessage: (bytes) => {
+            if (message === undefined) message = bytes;
+            else extra = true;
+          },
+          onEnd: (end) => {
+            scope.signal.removeEventListener("abort", onAbort);
+            resolve({ kind: "ended", end, message, extra });
           },
         },
-        allowDraining,
-      );
+      });
     } catch {
       // Nothing was written: the transport started draining between the pick and the open.
       resolve({ kind: "unsent" });
@@ -100,17 +94,9 @@ export async function runUnary<Req, Res>(
   try {
     let refusedRetries = 0;
     let unsent = 0;
-    let mutantRetries = 0;
     for (;;) {
       const live = await host.pick(waitForReady, scope.signal, scope.abortError);
-      const attempt = await attemptOnce(
-        live,
-        method.path,
-        metadata,
-        bytes,
-        scope,
-        host.mutants.keepDrainingTransport === true,
-      );
+      const attempt = await attemptOnce(live, method.path, metadata, bytes, scope);
       if (attempt.kind === "unsent") {
         unsent += 1;
         if (unsent > MAX_UNSENT_REPICKS) {
@@ -121,11 +107,7 @@ export async function runUnary<Req, Res>(
       const { end } = attempt;
       if (scope.signal.aborted && end.kind !== "status") throw scope.abortError();
       if (end.kind === "refused") {
-        const limit =
-          host.mutants.retryRefusedUnbounded === true
-            ? MUTANT_RETRY_LIMIT * 10
-            : MAX_TRANSPARENT_RETRIES;
-        if (refusedRetries < limit) {
+        if (refusedRetries < MAX_TRANSPARENT_RETRIES) {
           refusedRetries += 1;
           host.logger?.log("debug", "transparent retry of a refused stream", {
             method: method.path,
@@ -150,10 +132,6 @@ export async function runUnary<Req, Res>(
         } catch (error) {
           throw new StatusError(Status.INTERNAL, "response decoding failed", { cause: error });
         }
-      }
-      if (host.mutants.retryPossiblyProcessed === true && mutantRetries < MUTANT_RETRY_LIMIT) {
-        mutantRetries += 1;
-        continue;
       }
       // reset or closed: the server may have processed it, so it is never re-sent.
       throw errorOfEnd(end);

@@ -174,12 +174,11 @@ export class ClientConn implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const leak = this.#options.mutants.leakOnClose === true;
-    if (!leak) this.#clearIdleTimer();
+    this.#clearIdleTimer();
     this.#options.resolver.close();
     for (const subchannel of this.#subchannels) subchannel.shutdown();
     this.#subchannels = [];
-    if (!leak) for (const live of [...this.#transports]) live.close();
+    for (const live of [...this.#transports]) live.close();
     this.#transports.clear();
     this.#setState(SHUTDOWN);
     this.#notifyWaiters();
@@ -196,7 +195,6 @@ export class ClientConn implements AsyncDisposable {
     return {
       clock: options.clock,
       logger: options.logger,
-      mutants: options.mutants,
       pick: (waitForReady, signal, abortError) => this.#pick(waitForReady, signal, abortError),
       // The idle timer is not cleared and re-armed per call (a timer per RPC is costly); it
       // checks on firing how long the channel has really been idle.
@@ -223,7 +221,6 @@ export class ClientConn implements AsyncDisposable {
       minConnectTimeoutMs: options.connectTimeoutMs,
       keepalive: options.keepalive,
       keepaliveInterval: this.#keepaliveInterval,
-      mutants: options.mutants,
       transports: this.#transports,
       onSubchannelState: (subchannel, from, to) => this.#onSubchannelState(subchannel, from, to),
       shouldReconnect: (subchannel) =>
@@ -239,18 +236,14 @@ export class ClientConn implements AsyncDisposable {
     signal: AbortSignal,
     abortError: () => Error,
   ): Promise<LiveTransport> {
-    const keepDraining = this.#options.mutants.keepDrainingTransport === true;
-    const failFastEverywhere = this.#options.mutants.failFastWhileConnecting === true;
     for (;;) {
       if (this.#closed) throw new StatusError(Status.UNAVAILABLE, "channel closed");
       if (signal.aborted) throw abortError();
       if (this.#state === IDLE) this.#exitIdle();
       else this.#policy.requestConnections(this.#subchannels);
       const live = this.#policy.pick(this.#subchannels)?.current;
-      if (live !== undefined && (keepDraining || !live.draining)) return live;
-      const failing =
-        this.#state === TRANSIENT_FAILURE || (failFastEverywhere && this.#state !== READY);
-      if (failing && !waitForReady) {
+      if (live !== undefined && !live.draining) return live;
+      if (this.#state === TRANSIENT_FAILURE && !waitForReady) {
         throw new StatusError(Status.UNAVAILABLE, this.#unavailableDetails());
       }
       await this.#nextChange(signal);
@@ -303,8 +296,7 @@ export class ClientConn implements AsyncDisposable {
       if (current !== undefined) existing.delete(address);
       next.push(current ?? new Subchannel(address, this.#subchannelHost));
     }
-    if (this.#options.mutants.keepRemovedAddresses === true) next.push(...existing.values());
-    else for (const removed of existing.values()) removed.shutdown();
+    for (const removed of existing.values()) removed.shutdown();
     this.#subchannels = next;
     this.#resolved = true;
     this.#options.logger?.log("debug", "channel addresses", { addresses: [...wanted] });
@@ -327,7 +319,7 @@ export class ClientConn implements AsyncDisposable {
   }
 
   #onGoaway(code: Http2ErrorCodeValue, debug: string): void {
-    if (!isTooManyPings(code, debug) || this.#options.mutants.ignoreTooManyPings === true) return;
+    if (!isTooManyPings(code, debug)) return;
     this.#keepaliveInterval.backOff();
     this.#options.logger?.log("warn", "too_many_pings: keepalive interval doubled", {
       keepaliveTimeMs: this.#keepaliveInterval.timeMs,

@@ -11,7 +11,6 @@ export {
   MAX_KEEPALIVE_TIME_MS,
 } from "./keepalive.js";
 export type { Metadata } from "./metadata.js";
-export type { ConnMutants } from "./mutants.js";
 export { type ClientConnOptions, DEFAULT_IDLE_TIMEOUT_MS } from "./options.js";
 export {
   type AddressListener,

@@ -118,12 +118,11 @@ export class LiveTransport {
   /**
    * Opens a stream, counting it so that a draining transport closes after its last stream.
    *
-   * @param allowDraining - only for the `keepDrainingTransport` mutant.
    * @throws Error when the transport is draining or closed (nothing was sent).
    */
-  openStream(options: OpenStreamOptions, allowDraining = false): TransportStream {
+  openStream(options: OpenStreamOptions): TransportStream {
     const transport = this.#transport;
-    if (transport === undefined || this.#closed || (this.draining && !allowDraining)) {
+    if (transport === undefined || this.#closed || this.draining) {
       throw new Error(`transport to ${this.address} is draining or closed`);
     }
     const { listener } = options;

@@ -15,7 +15,6 @@ import {
 } from "../validate.js";
 import type { BalancerName } from "./balancer.js";
 import { type KeepaliveOptions, type ResolvedKeepalive, resolveKeepalive } from "./keepalive.js";
-import type { ConnMutants } from "./mutants.js";
 import { type Resolver, staticResolver } from "./resolver.js";
 import type { Dialer } from "./transport.js";
 
@@ -46,11 +45,6 @@ export interface ClientConnOptions {
   readonly backoff?: BackoffOptions;
   /** The minimum time a connection attempt is given (MIN_CONNECT_TIMEOUT). Default 20 s. */
   readonly connectTimeoutMs?: number;
-  /**
-   * Testing only: deliberately injected bugs for mutation testing of the simulation suite. Never
-   * set this in production.
-   */
-  readonly mutants?: ConnMutants;
 }
 
 /** Validated options. @internal */
@@ -65,7 +59,6 @@ export interface ResolvedClientConnOptions {
   readonly idleTimeoutMs: number;
   readonly backoff: ResolvedBackoffOptions;
   readonly connectTimeoutMs: number;
-  readonly mutants: ConnMutants;
 }
 
 function requireMethod(name: string, owner: object, method: string): void {
@@ -135,8 +128,6 @@ export function resolveClientConnOptions(options: ClientConnOptions): ResolvedCl
     }
     throw error;
   }
-  const mutants = options.mutants ?? {};
-  requireObject("mutants", mutants);
   return {
     resolver: resolved,
     dialer: options.dialer,
@@ -148,6 +139,5 @@ export function resolveClientConnOptions(options: ClientConnOptions): ResolvedCl
     idleTimeoutMs,
     backoff,
     connectTimeoutMs,
-    mutants,
   };
 }

@@ -6,7 +6,6 @@ import type { Clock, TimerHandle } from "../time/clock.js";
 import { ConnectivityState } from "./connectivity-state.js";
 import type { KeepaliveInterval, ResolvedKeepalive } from "./keepalive.js";
 import { LiveTransport } from "./live-transport.js";
-import type { ConnMutants } from "./mutants.js";
 import type { Dialer, Http2ErrorCodeValue } from "./transport.js";
 
 const { IDLE, CONNECTING, READY, TRANSIENT_FAILURE, SHUTDOWN } = ConnectivityState;
@@ -21,7 +20,6 @@ export interface SubchannelHost {
   readonly minConnectTimeoutMs: number;
   readonly keepalive: ResolvedKeepalive | undefined;
   readonly keepaliveInterval: KeepaliveInterval;
-  readonly mutants: ConnMutants;
   /** Every transport of the channel that is not closed yet (closed on channel close). */
   readonly transports: Set<LiveTransport>;
   /** A state change of this subchannel, after it happened. */
@@ -31,9 +29,6 @@ export interface SubchannelHost {
   /** A transport of this subchannel received GOAWAY (for the channel-wide keepalive policy). */
   onGoaway(subchannel: Subchannel, code: Http2ErrorCodeValue, debug: string): void;
 }
-
-// A Random that always draws the middle of the range: jitter disappears (noJitter mutant).
-const noJitterRandom: Random = { next: () => 0.5 };
 
 /**
  * One address and the connection to it, with the connectivity state machine of the spec:
@@ -113,8 +108,7 @@ export class Subchannel {
    */
   shutdown(): void {
     if (this.#state === SHUTDOWN) return;
-    // The leaveShutdown mutant lets the attempt run on, so its late result revives the subchannel.
-    if (this.#host.mutants.leaveShutdown !== true) this.#cancelAttempt();
+    this.#cancelAttempt();
     this.#clearBackoffTimer();
     const live = this.#current;
     this.#current = undefined;
@@ -124,13 +118,8 @@ export class Subchannel {
 
   #startAttempt(): void {
     const host = this.#host;
-    const { mutants } = host;
-    if (mutants.resetBackoffOnAttempt === true) this.#backoff.reset();
     const now = host.clock.now();
-    const backoffMs =
-      mutants.noBackoffWait === true
-        ? 0
-        : this.#backoff.next(mutants.noJitter === true ? noJitterRandom : host.random);
+    const backoffMs = this.#backoff.next(host.random);
     this.#backoffDeadline = now + backoffMs;
     const generation = ++this.#generation;
     const live = new LiveTransport({
@@ -149,10 +138,7 @@ export class Subchannel {
       },
     });
     const controller = new AbortController();
-    const timeoutMs =
-      mutants.noConnectDeadline === true
-        ? 2_147_483_647
-        : Math.max(backoffMs, host.minConnectTimeoutMs);
+    const timeoutMs = Math.max(backoffMs, host.minConnectTimeoutMs);
     const timer = host.clock.setTimeout(() => {
       const error = new DsimError(
         "TIMEOUT",
@@ -160,7 +146,7 @@ export class Subchannel {
       );
       // Fail the attempt here rather than wait for the dialer to notice the abort: CONNECTING
       // ends by its deadline even with a dialer that never settles.
-      this.#onDialRejected(live, error, mutants.deadlineKeepsDialing !== true);
+      this.#onDialRejected(live, error);
     }, timeoutMs);
     this.#attempt = { live, controller, timer };
     this.#setState(CONNECTING);
@@ -203,7 +189,7 @@ export class Subchannel {
     this.#host.clock.clearTimeout(attempt.timer);
     this.#attempt = undefined;
     // SETTINGS arrived: the only moment backoff may start over.
-    if (this.#host.mutants.neverResetBackoff !== true) this.#backoff.reset();
+    this.#backoff.reset();
     live.attach(transport);
     this.#host.transports.add(live);
     this.#current = live;
@@ -211,11 +197,11 @@ export class Subchannel {
     this.#setState(READY);
   }
 
-  #onDialRejected(live: LiveTransport, error: unknown, abortDial = true): void {
+  #onDialRejected(live: LiveTransport, error: unknown): void {
     const attempt = this.#attempt;
     if (attempt?.live !== live) return;
     this.#host.clock.clearTimeout(attempt.timer);
-    if (abortDial) attempt.controller.abort(error);
+    attempt.controller.abort(error);
     this.#attempt = undefined;
     this.#lastError = error instanceof Error ? error : new Error(String(error));
     this.#host.logger?.log("debug", "subchannel dial failed", {
@@ -254,19 +240,13 @@ export class Subchannel {
     });
     this.#host.onGoaway(this, code, debug);
     if (live !== this.#current) return;
-    if (this.#host.mutants.keepDrainingTransport === true) return;
     this.#current = undefined;
     this.#setState(IDLE);
-    if (this.#host.mutants.reconnectOnGoaway === true) this.requestConnection();
   }
 
   #onClose(live: LiveTransport, error: Error | undefined): void {
     this.#host.transports.delete(live);
-    if (live !== this.#current) {
-      if (this.#host.mutants.applyStaleEvents !== true || this.#current === undefined) return;
-      // The mutant treats a stale close as the current connection's: it forgets a live transport.
-      this.#host.transports.delete(this.#current);
-    }
+    if (live !== this.#current) return;
     this.#current = undefined;
     if (error !== undefined) this.#lastError = error;
     this.#host.logger?.log("debug", "subchannel transport closed", {
@@ -295,7 +275,7 @@ export class Subchannel {
   #setState(to: ConnectivityState): void {
     const from = this.#state;
     if (from === to) return;
-    if (from === SHUTDOWN && this.#host.mutants.leaveShutdown !== true) return;
+    if (from === SHUTDOWN) return;
     this.#state = to;
     this.#host.logger?.log("debug", "subchannel state", { address: this.address, from, to });
     this.#host.onSubchannelState(this, from, to);

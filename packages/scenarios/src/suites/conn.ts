@@ -1,13 +1,9 @@
-import type { ConnMutants } from "@dsim/core";
 import type { Suite } from "../runner/suite.js";
 import { type ConnCase, connCaseArbitrary } from "./conn/conn-case.js";
 import { runConnCase } from "./conn/run-conn-case.js";
 
-/**
- * Builds the `conn` suite. `mutants` is for mutation testing only: the same suite run against a
- * deliberately broken core must fail.
- */
-export function makeConnSuite(mutants: ConnMutants = {}): Suite<ConnCase> {
+/** Builds the `conn` suite. */
+export function makeConnSuite(): Suite<ConnCase> {
   return {
     name: "conn",
     description:
@@ -23,7 +19,7 @@ export function makeConnSuite(mutants: ConnMutants = {}): Suite<ConnCase> {
       rpcs: testCase.rpcs.map((r) => ({ ...r })),
       faults: testCase.faults.map((f) => ("keep" in f ? { ...f, keep: [...f.keep] } : { ...f })),
     }),
-    run: (sim, testCase) => runConnCase(sim, testCase, mutants),
+    run: (sim, testCase) => runConnCase(sim, testCase),
   };
 }
 

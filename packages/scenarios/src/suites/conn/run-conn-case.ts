@@ -3,7 +3,6 @@ import {
   BACKOFF_MULTIPLIER,
   ClientConn,
   type ConnectivityState,
-  type ConnMutants,
   INITIAL_BACKOFF_MS,
   isStatusError,
   type Logger,
@@ -61,12 +60,8 @@ function failFirst(violations: readonly Violation[]): void {
   if (first !== undefined) fail(first);
 }
 
-/** Runs one conn case; `mutants` injects a known bug into core (mutation testing only). */
-export async function runConnCase(
-  sim: Simulation,
-  testCase: ConnCase,
-  mutants: ConnMutants = {},
-): Promise<void> {
+/** Runs one conn case. */
+export async function runConnCase(sim: Simulation, testCase: ConnCase): Promise<void> {
   const world = startServers(sim, testCase);
   const inner = new GrpcDialer(sim, { host: CLIENT_HOST });
   const spy = new SpyDialer(inner, () => sim.now());
@@ -102,7 +97,6 @@ export async function runConnCase(
     ...(testCase.keepaliveMs === null
       ? {}
       : { keepalive: { timeMs: testCase.keepaliveMs, permitWithoutCalls: true } }),
-    mutants,
   });
   const driver = new FaultDriver(sim, world, resolver, (addresses) =>
     addressUpdates.push({ t: sim.now(), firstDial: spy.dials.length, addresses }),
