@@ -179,9 +179,22 @@ export class Http2CallStream implements TransportStream {
     } else {
       this.#end({ kind: "status", ...status });
     }
-    // The call is over; if our side is still open, free the stream instead of waiting for the
-    // peer's RST_STREAM.
-    this.#release(constants.NGHTTP2_NO_ERROR);
+    this.#closeOwnSide();
+  }
+
+  /**
+   * The server has ended its side. Ours is usually ended too (a unary call half-closes at once)
+   * and the stream then closes by itself; an RST_STREAM on top of that is redundant, and servers
+   * count every RST_STREAM they receive against a rapid-reset budget (nghttp2: 1 000, then 33
+   * per second) past which they send GOAWAY(INTERNAL_ERROR) to the whole connection. A side still
+   * open (a bidi call the server finished first) is half-closed; only writes still queued behind
+   * flow control need a reset to be dropped.
+   */
+  #closeOwnSide(): void {
+    const stream = this.#stream;
+    if (stream.closed || stream.destroyed || stream.writableEnded) return;
+    if (stream.writableLength > 0) stream.close(constants.NGHTTP2_NO_ERROR);
+    else stream.end();
   }
 
   #onClose(): void {
@@ -192,15 +205,20 @@ export class Http2CallStream implements TransportStream {
     }
     const rstCode: Http2ErrorCodeValue = this.#stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
     const last = this.#owner.goawayLastStreamId;
-    if (rstCode === constants.NGHTTP2_REFUSED_STREAM) {
-      this.#end({ kind: "refused", reason: "stream reset with REFUSED_STREAM" });
-    } else if (last !== undefined && this.id > last && !this.#sawResponse) {
+    // Only two ends prove that the server never ran the call, and only they are `refused`. The
+    // connection's death is checked before the REFUSED_STREAM code: Node stamps the code of a
+    // GOAWAY that kills the session onto every stream it destroys, so a GOAWAY carrying error
+    // code REFUSED_STREAM would otherwise pass streams at or below its last-stream-id (which may
+    // have run) off as refused.
+    if (last !== undefined && this.id > last && !this.#sawResponse) {
       this.#end({
         kind: "refused",
         reason: `stream ${this.id} above GOAWAY last-stream-id ${last}`,
       });
     } else if (this.#owner.connectionGone || (this.#aborted && this.#owner.draining)) {
       this.#end({ kind: "closed", error: this.#owner.connectionError });
+    } else if (rstCode === constants.NGHTTP2_REFUSED_STREAM) {
+      this.#end({ kind: "refused", reason: "stream reset with REFUSED_STREAM" });
     } else if (rstCode !== constants.NGHTTP2_NO_ERROR || this.#aborted) {
       // An abort with code 0 is a peer's RST_STREAM(NO_ERROR) before any status.
       this.#end({ kind: "reset", code: rstCode });
