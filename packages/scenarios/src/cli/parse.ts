@@ -10,8 +10,33 @@ export interface ParsedCommand {
 }
 
 /**
+ * Joins `--flag -123` into `--flag=-123` for string flags: `parseArgs` refuses a value that starts
+ * with a dash, and a negative seed is a value, not a flag.
+ */
+function joinNegativeNumbers(args: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const next = args[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === "string" &&
+      next !== undefined &&
+      /^-\d+$/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/**
  * `parseArgs` in strict mode, with its errors (unknown flag, missing value) turned into
- * {@link UsageError}s that name the command.
+ * {@link UsageError}s that name the command, on one line.
  */
 export function parseCommand(
   command: string,
@@ -20,7 +45,7 @@ export function parseCommand(
 ): ParsedCommand {
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joinNegativeNumbers(args, options),
       options,
       strict: true,
       allowPositionals: true,
@@ -32,7 +57,7 @@ export function parseCommand(
     return { values: flat, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${command}: ${message}`);
+    throw new UsageError(`${command}: ${message.split("\n").join(" ")}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { replayCase } from "../runner/replay-case.js";
 import type { Suite } from "../runner/suite.js";
 import { renderTimelineHtml } from "../timeline/render-html.js";
 import { type CliIo, writeTextFile } from "./io.js";
+import { prepareOutputFile } from "./output-paths.js";
 import { booleanFlag, parseCommand, stringFlag } from "./parse.js";
 import { findSuite } from "./select-suites.js";
 import { ExitCode, HELP, UsageError } from "./usage.js";
@@ -41,11 +42,13 @@ export async function replayCommand(
   if (!/^\d+(:\d+)*$/.test(path)) {
     throw new UsageError(`--path: "${path}" is not a path (numbers separated by ":")`);
   }
-  const { seed } = chooseSeed(stringFlag(parsed, "seed"), io.env);
+  const { seed, source } = chooseSeed(stringFlag(parsed, "seed"), io.env);
   const reporter = parseReporter(stringFlag(parsed, "reporter"), ["pretty", "json"]);
   const tracePath = stringFlag(parsed, "trace");
   const htmlPath = stringFlag(parsed, "html");
   const suite = findSuite(registry, name, io.env);
+  if (tracePath !== undefined) await prepareOutputFile("--trace", tracePath);
+  if (htmlPath !== undefined) await prepareOutputFile("--html", htmlPath);
 
   let result: Awaited<ReturnType<typeof replayCase>>;
   try {
@@ -55,9 +58,15 @@ export async function replayCommand(
       ...(io.wallClock === undefined ? {} : { wallClock: io.wallClock }),
     });
   } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message);
+    if (error instanceof RangeError) throw new UsageError(`--path: ${error.message}`);
     throw error;
   }
+  // Printed once the path decoded, so a usage error stays the only line.
+  io.stderr(
+    source === "default"
+      ? `dsim: seed ${seed} (default; set --seed or DSIM_SEED to change it)\n`
+      : `dsim: seed ${seed} (from ${source})\n`,
+  );
   if (tracePath !== undefined) {
     await writeTextFile(tracePath, result.traceJsonl);
     io.stderr(`dsim: wrote trace to ${tracePath}\n`);
@@ -71,6 +80,12 @@ export async function replayCommand(
     io.stdout(`${JSON.stringify(toJsonValue(rest))}\n`);
   } else {
     io.stdout(formatReplay(result));
+  }
+  if (!result.failed) {
+    // A path that decodes is a case of this suite, but maybe not the one the user meant.
+    io.stderr(
+      `dsim: note: a path only names a case of the suite it was printed for; if "${path}" came from another suite than ${suite.name}, or from an older version of it, it selects a different case here\n`,
+    );
   }
   return result.failed ? ExitCode.FAILED : ExitCode.OK;
 }

@@ -16,10 +16,19 @@ import { shardRange } from "../runner/shard.js";
 import type { Suite } from "../runner/suite.js";
 import type { SuiteResult } from "../runner/types.js";
 import { type CliIo, writeTextFile } from "./io.js";
+import { prepareOutputDir, requireInputDir } from "./output-paths.js";
 import { booleanFlag, parseCommand, stringFlag } from "./parse.js";
 import { selectSuites } from "./select-suites.js";
 import { ExitCode, HELP, UsageError } from "./usage.js";
-import { chooseSeed, parseReporter, parseRuns, parseShardFlag, parseTimeBudget } from "./values.js";
+import {
+  chooseSeed,
+  parseReporter,
+  parseRuns,
+  parseShardFlag,
+  parseShrinkSteps,
+  parseShrinkTime,
+  parseTimeBudget,
+} from "./values.js";
 
 const OPTIONS = {
   runs: { type: "string" },
@@ -28,6 +37,8 @@ const OPTIONS = {
   reporter: { type: "string" },
   out: { type: "string" },
   "time-budget": { type: "string" },
+  "shrink-time": { type: "string" },
+  "shrink-steps": { type: "string" },
   "check-determinism": { type: "boolean" },
   corpus: { type: "string" },
   "no-corpus": { type: "boolean" },
@@ -82,7 +93,16 @@ export async function runCommand(
   }
   const saveDir = stringFlag(parsed, "save-failures");
   if (saveDir === "") throw new UsageError("--save-failures: needs a directory");
+  const shrinkTimeText = stringFlag(parsed, "shrink-time");
+  const shrinkTimeMs = shrinkTimeText === undefined ? undefined : parseShrinkTime(shrinkTimeText);
+  const shrinkStepsText = stringFlag(parsed, "shrink-steps");
+  const shrinkSteps = shrinkStepsText === undefined ? undefined : parseShrinkSteps(shrinkStepsText);
   const selected = selectSuites(registry, parsed.positionals, io.env);
+  // Where the results go is checked before any run: a report that cannot be written must not cost
+  // the runs, and an explicit corpus directory that is missing is a typo, not an empty corpus.
+  if (outDir !== undefined) await prepareOutputDir("--out", outDir);
+  if (saveDir !== undefined) await prepareOutputDir("--save-failures", saveDir);
+  if (corpusFlag !== undefined && !noCorpus) await requireInputDir("--corpus", corpusFlag);
   const sweep = timeBudgetMs !== undefined && runs === undefined;
 
   const wallClock = io.wallClock ?? (() => performance.now());
@@ -102,6 +122,10 @@ export async function runCommand(
       entries = await loadCorpus(corpusDir);
     } catch (error) {
       if (error instanceof TypeError) throw new UsageError(`--corpus: ${error.message}`);
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string") {
+        throw new UsageError(`--corpus: cannot read "${corpusDir}" (${code})`);
+      }
       throw error;
     }
     const { rows, unknown } = await replayCorpus(selected, registry, entries, { wallClock });
@@ -132,6 +156,8 @@ export async function runCommand(
       // A spent budget still goes through the runner so the suite is reported as interrupted.
       ...(remaining === undefined ? {} : { timeBudgetMs: Math.max(remaining, 0) }),
       ...(checkDeterminism ? { checkDeterminism } : {}),
+      ...(shrinkTimeMs === undefined ? {} : { shrinkTimeMs }),
+      ...(shrinkSteps === undefined ? {} : { shrinkSteps }),
       wallClock,
       onProgress: (p) => progress.progress(p),
     });

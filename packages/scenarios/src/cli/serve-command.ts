@@ -1,11 +1,13 @@
 import {
   ControlServer,
   type ControlTarget,
+  isWireError,
   parseEtcdWireFault,
   parseHttpWireFault,
   WireEtcd,
   WireHttp,
 } from "@dsim/sim-server";
+import { parseHostFlag } from "./host-flag.js";
 import type { CliIo } from "./io.js";
 import { parseCommand, stringFlag } from "./parse.js";
 import { ExitCode, UsageError } from "./usage.js";
@@ -47,6 +49,21 @@ function intFlag(
     throw new UsageError(`serve: --${name} must be an integer in [${min}, ${max}], got "${value}"`);
   }
   return n;
+}
+
+/**
+ * Runs `start`, turning a port that cannot be bound (in use, a host this machine does not have)
+ * into a one-line usage error naming the flags instead of a stack trace.
+ */
+async function bindOrUsage<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (isWireError(error, "BIND_FAILED")) {
+      throw new UsageError(`serve: --host/--port: ${error.message.split("\n")[0] ?? ""}`);
+    }
+    throw error;
+  }
 }
 
 /** Resolves when SIGINT or SIGTERM arrives (or `stop` aborts), removing its listeners. */
@@ -100,7 +117,7 @@ export async function serveCommand(
   const port = intFlag(stringFlag(parsed, "port"), "port", 0, 0, 65535);
   const controlPort = intFlag(stringFlag(parsed, "control-port"), "control-port", 0, 0, 65535);
   const seed = intFlag(stringFlag(parsed, "seed"), "seed", 1, 0, 0xffffffff);
-  const host = stringFlag(parsed, "host") ?? "127.0.0.1";
+  const host = parseHostFlag(stringFlag(parsed, "host"));
   let close: () => Promise<void>;
   let target: ControlTarget;
   if (kind === "etcd") {
@@ -110,7 +127,13 @@ export async function serveCommand(
     if (members !== 1 && members !== 3 && members !== 5) {
       throw new UsageError(`serve: --members must be 1, 3 or 5, got ${members}`);
     }
-    const wire = await WireEtcd.start({ members, port, host, seed });
+    // Member i listens on port + i: every one of those ports must exist.
+    if (port !== 0 && port + members - 1 > 65535) {
+      throw new UsageError(
+        `serve: --port ${port} leaves no room for ${members} members (ports ${port}..${port + members - 1}; the last must be <= 65535)`,
+      );
+    }
+    const wire = await bindOrUsage(() => WireEtcd.start({ members, port, host, seed }));
     target = {
       applyFault: (input) => wire.applyFault(parseEtcdWireFault(input)),
       clearFaults: () => wire.clearFaults(),
@@ -123,7 +146,7 @@ export async function serveCommand(
     if (stringFlag(parsed, "members") !== undefined)
       throw new UsageError("serve http: --members is for etcd");
     const maxAgeSeconds = intFlag(stringFlag(parsed, "max-age"), "max-age", 60, 0, 2 ** 31 - 1);
-    const wire = await WireHttp.start({ port, host, seed, maxAgeSeconds });
+    const wire = await bindOrUsage(() => WireHttp.start({ port, host, seed, maxAgeSeconds }));
     target = {
       applyFault: (input) => wire.applyFault(parseHttpWireFault(input)),
       clearFaults: () => wire.clearFaults(),
@@ -134,7 +157,7 @@ export async function serveCommand(
   }
   let control: ControlServer;
   try {
-    control = await ControlServer.start({ target, host, port: controlPort });
+    control = await bindOrUsage(() => ControlServer.start({ target, host, port: controlPort }));
   } catch (error) {
     await close();
     throw error;

@@ -22,7 +22,7 @@ export const HELP = `dsim: deterministic simulation testing for client resilienc
 usage:
   dsim list
   dsim run [suite...] [--runs N] [--seed S] [--shard k/n] [--reporter pretty|json|junit]
-           [--out DIR] [--time-budget D] [--check-determinism]
+           [--out DIR] [--time-budget D] [--shrink-time D] [--shrink-steps N] [--check-determinism]
            [--corpus DIR | --no-corpus] [--save-failures DIR]
   dsim replay <suite> --path P [--seed S] [--trace FILE] [--html FILE] [--reporter pretty|json]
   dsim merge <report.json...> [--out DIR] [--reporter pretty|json|junit]
@@ -30,13 +30,19 @@ usage:
 
 run options:
   --runs N          runs per suite (default: each suite's own default)
-  --seed S          fast-check seed, an integer (default: $DSIM_SEED, else 42)
+  --seed S          run seed: any integer in [-(2^53-1), 2^53-1], e.g. a CI run id (default:
+                    $DSIM_SEED, else 42); distinct seeds never share a run set
   --shard k/n       run the k-th of n contiguous blocks of the run set; the n shards together
                     run exactly the unsharded run set (the corpus is replayed by shard 1 only)
   --reporter R      pretty (default), json (one object on stdout) or junit (XML)
-  --out DIR         also write DIR/report.json (and DIR/junit.xml with --reporter junit)
+  --out DIR         also write DIR/report.json (and DIR/junit.xml with --reporter junit); DIR
+                    is created, and checked to be writable, before any run
   --time-budget D   stop starting new runs after D of wall time (e.g. 30s, 2m, 500ms); without
                     --runs this is a sweep: each suite runs as many cases as its share of D fits
+  --shrink-time D   stop shrinking a failure after D of wall time (default 60s) and report the
+                    smallest failing case found so far, marked truncated
+  --shrink-steps N  stop shrinking after N shrink attempts (default 2000), same report; shrinking
+                    also stops when a step repeats an earlier counterexample (no progress)
   --check-determinism
                     run every case twice in fresh simulations; fail on the first diverging
                     trace event when the digests differ (no shrinking)
@@ -47,7 +53,8 @@ run options:
                     save each new failure as DIR/<suite>--<seed>--<path>.json (a corpus entry)
 
 replay options:
-  --seed S --path P the failing case, exactly as printed by \`dsim run\`
+  --seed S --path P the failing case, exactly as printed by \`dsim run\`; a path that does not
+                    decode for the suite's arbitrary is a usage error (exit 2)
   --trace FILE      write the replayed run's trace as JSONL
   --html FILE       write the replayed run as a self-contained HTML swimlane timeline
 

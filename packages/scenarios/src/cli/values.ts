@@ -1,21 +1,22 @@
 import { parseDuration } from "../runner/duration.js";
+import { MAX_RUN_SEED, MIN_RUN_SEED } from "../runner/seed.js";
 import { parseShard, type Shard } from "../runner/shard.js";
 import { UsageError } from "./usage.js";
 
 /** The seed used when neither `--seed` nor `DSIM_SEED` is given. */
 export const DEFAULT_SEED = 42;
 
-const MIN_SEED = -0x80000000;
-const MAX_SEED = 0xffffffff;
-
-/** Parses a seed (a 32-bit integer, signed or unsigned); `what` names its origin in errors. */
+/**
+ * Parses a seed: any decimal integer in [−(2^53−1), 2^53−1], so a CI run id fits; `what` names its
+ * origin in errors. Distinct seeds give distinct run sets (see `runner/seed.ts`).
+ */
 export function parseSeed(text: string, what: string): number {
   if (!/^-?\d+$/.test(text.trim())) {
     throw new UsageError(`${what}: "${text}" is not an integer seed`);
   }
   const seed = Number(text);
-  if (seed < MIN_SEED || seed > MAX_SEED) {
-    throw new UsageError(`${what}: seed ${text} is outside [${MIN_SEED}, ${MAX_SEED}]`);
+  if (!Number.isSafeInteger(seed) || seed < MIN_RUN_SEED || seed > MAX_RUN_SEED) {
+    throw new UsageError(`${what}: seed ${text} is outside [${MIN_RUN_SEED}, ${MAX_RUN_SEED}]`);
   }
   return seed;
 }
@@ -69,6 +70,26 @@ export function parseTimeBudget(text: string): number {
       `--time-budget: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** Parses `--shrink-time`: a duration, like `--time-budget`. */
+export function parseShrinkTime(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(
+      `--shrink-time: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Parses `--shrink-steps`: a non-negative integer (0 reports the failing case unshrunk). */
+export function parseShrinkSteps(text: string): number {
+  const steps = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(steps)) {
+    throw new UsageError(`--shrink-steps: "${text}" is not a non-negative integer`);
+  }
+  return steps;
 }
 
 /** Reporters `dsim run` knows. */

@@ -5,7 +5,7 @@ import { type JsonValue, toJsonValue } from "./json-value.js";
  * The machine-readable report: one object,
  * `{"seed", "suites": [{"name", "runs", "failures", "digest", "simulatedMs", "wallMs", "interrupted",
  * "firstRun", "plannedRuns", "runDigests", "shard"?, "corpus"?, "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
- * "digest", "shrinks", "shrinkTruncated", "replay"}}]}`.
+ * "digest", "shrinks", "shrinkTruncated", "shrinkStop"?, "shrinkAttempts"?, "replay"}}]}`.
  */
 export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonValue {
   return {
@@ -48,6 +48,8 @@ function failureJson(failure: FailureReport): JsonValue {
     digest: failure.digest,
     shrinks: failure.shrinks,
     shrinkTruncated: failure.shrinkTruncated,
+    ...(failure.shrinkStop === undefined ? {} : { shrinkStop: failure.shrinkStop }),
+    ...(failure.shrinkAttempts === undefined ? {} : { shrinkAttempts: failure.shrinkAttempts }),
     replay: failure.replay,
   };
 }

@@ -12,12 +12,26 @@ function indent(text: string, prefix: string): string {
     .join("\n");
 }
 
+/** Why shrinking stopped early, for the failure's headline. */
+function shrinkStopText(failure: FailureReport): string {
+  switch (failure.shrinkStop) {
+    case "shrink-steps":
+      return `shrinking stopped after ${failure.shrinkAttempts ?? "the allowed"} shrink attempts (--shrink-steps)`;
+    case "shrink-time":
+      return "shrinking stopped by --shrink-time";
+    case "cycle":
+      return "shrinking stopped: a shrink step repeated an earlier counterexample";
+    default:
+      return "shrinking stopped by the time budget";
+  }
+}
+
 /** The failure block a human reads: plan, invariant, message, digest and the replay command. */
 export function formatFailure(name: string, failure: FailureReport): string {
   const plan = JSON.stringify(toJsonValue(failure.plan), null, 2);
   const lines = [
     `FAILED ${name} (seed ${failure.seed}, path "${failure.path}", ${failure.shrinks} shrinks${
-      failure.shrinkTruncated ? ", shrinking stopped by the time budget" : ""
+      failure.shrinkTruncated ? `, truncated: ${shrinkStopText(failure)}` : ""
     })`,
     `  invariant: ${failure.invariant}`,
     `  message:   ${failure.message}`,

@@ -2,12 +2,13 @@ import fc from "fast-check";
 import { type CaseOutcome, executeCase, systemWallClock, type WallClock } from "./execute-case.js";
 import { describeFailure } from "./failure.js";
 import { suiteProperty } from "./property.js";
+import { fastCheckSeed, validateRunSeed, worldSeed } from "./seed.js";
 import type { Suite } from "./suite.js";
 import type { ReplayResult } from "./types.js";
 
 /** Options of {@link replayCase}. */
 export interface ReplayCaseOptions {
-  /** The fast-check seed of the failing run. */
+  /** The run seed of the failing run (any safe integer, as printed). */
   readonly seed: number;
   /** The fast-check path of the case, e.g. `"3:1:0"`. */
   readonly path: string;
@@ -27,38 +28,42 @@ export async function replayCase<C>(
   suite: Suite<C>,
   options: ReplayCaseOptions,
 ): Promise<ReplayResult> {
-  if (!Number.isSafeInteger(options.seed)) {
-    throw new TypeError(`seed must be an integer, got ${options.seed}`);
-  }
+  validateRunSeed(options.seed);
   if (!PATH.test(options.path)) {
     throw new RangeError(`invalid path "${options.path}": expected numbers separated by ":"`);
   }
   const wallClock = options.wallClock ?? systemWallClock;
   let replayed: { readonly outcome: CaseOutcome; readonly testCase: C } | undefined;
-  const property = suiteProperty(suite, async (simSeed, testCase) => {
+  const property = suiteProperty(suite, async (generatedSeed, testCase) => {
     if (replayed !== undefined) return;
+    const simSeed = worldSeed(options.seed, generatedSeed);
     const outcome = await executeCase(suite, simSeed, testCase, { wallClock, keepTrace: true });
     replayed = { outcome, testCase };
     if ("error" in outcome) throw outcome.error;
   });
   try {
     await fc.check(property, {
-      seed: options.seed,
+      seed: fastCheckSeed(options.seed),
       path: options.path,
       numRuns: 1,
       endOnFailure: true,
     });
   } catch (error) {
-    // fast-check throws when a path walks past the shrink tree ("Unable to replay").
+    // fast-check throws when a path walks past the shrink tree ("Unable to replay"): the path
+    // was printed for another suite, another seed or another version of this suite's arbitrary.
     throw new RangeError(
-      `cannot replay ${suite.name} with seed ${options.seed} and path "${options.path}": ${
+      `path "${options.path}" does not decode for ${suite.name}'s arbitrary with seed ${
+        options.seed
+      } (a path only names a case of the suite and seed it was printed for): ${
         error instanceof Error ? error.message : String(error)
       }`,
     );
   }
   if (replayed === undefined) {
     throw new RangeError(
-      `path "${options.path}" selects no case of ${suite.name} with seed ${options.seed}`,
+      `path "${options.path}" does not decode for ${suite.name}'s arbitrary with seed ${
+        options.seed
+      }: it selects no case`,
     );
   }
   const { outcome, testCase } = replayed;

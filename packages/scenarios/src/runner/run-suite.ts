@@ -5,9 +5,11 @@ import { type CaseOutcome, executeCase, systemWallClock, type WallClock } from "
 import { describeFailure } from "./failure.js";
 import { suiteProperty } from "./property.js";
 import { formatReplayCommand } from "./replay-command.js";
+import { fastCheckSeed, validateRunSeed, worldSeed } from "./seed.js";
 import { type Shard, shardRange } from "./shard.js";
+import { ShrinkGuard } from "./shrink-guard.js";
 import type { Suite } from "./suite.js";
-import type { FailureReport, RunRecord, SuiteResult } from "./types.js";
+import type { FailureReport, RunRecord, ShrinkStop, SuiteResult } from "./types.js";
 
 /** Progress of a suite, reported after each generated run (never during shrinking). */
 export interface SuiteProgress {
@@ -20,7 +22,10 @@ export interface SuiteProgress {
 
 /** Options of {@link runSuite}. */
 export interface RunSuiteOptions {
-  /** The fast-check seed: with the path, it names every case. */
+  /**
+   * The run seed: with the path, it names every case. Any safe integer; see `seed.ts` for how it
+   * maps onto fast-check's and the simulation's seeds.
+   */
   readonly seed: number;
   /** Number of runs of the whole (unsharded) run set; defaults to the suite's `defaultRuns`. */
   readonly runs?: number;
@@ -35,6 +40,16 @@ export interface RunSuiteOptions {
   /** Skip shrinking: report the first failing case as found. */
   readonly endOnFailure?: boolean;
   /**
+   * Wall-clock budget of shrinking in ms, from the first failure; once spent the smallest failing
+   * case found so far is reported, marked truncated. Default {@link DEFAULT_SHRINK_TIME_MS}.
+   */
+  readonly shrinkTimeMs?: number;
+  /**
+   * Shrink attempts (candidate cases executed) allowed before the smallest failing case found so
+   * far is reported, marked truncated. Default {@link DEFAULT_SHRINK_STEPS}.
+   */
+  readonly shrinkSteps?: number;
+  /**
    * Execute every case twice in fresh Simulations and fail the run, without shrinking, when the
    * trace digests differ; the failure names the first diverging event (see `determinism.ts`).
    */
@@ -47,6 +62,11 @@ export interface RunSuiteOptions {
   readonly onProgress?: (progress: SuiteProgress) => void;
 }
 
+/** Default shrink time: one minute keeps a CI job's report within its time. */
+export const DEFAULT_SHRINK_TIME_MS = 60_000;
+/** Default shrink attempts: enough for the suites' plans to reach a minimal case. */
+export const DEFAULT_SHRINK_STEPS = 2_000;
+
 const DEFAULT_CHUNK = 50;
 /**
  * Chunk size under a time budget. Each chunk costs fast-check one skip over the run indices
@@ -56,9 +76,7 @@ const DEFAULT_CHUNK = 50;
 const BUDGET_CHUNK = 500;
 
 function validate(options: RunSuiteOptions, runs: number): void {
-  if (!Number.isSafeInteger(options.seed)) {
-    throw new TypeError(`seed must be an integer, got ${options.seed}`);
-  }
+  validateRunSeed(options.seed);
   if (!Number.isSafeInteger(runs) || runs < 0) {
     throw new RangeError(`runs must be a non-negative integer, got ${runs}`);
   }
@@ -68,6 +86,13 @@ function validate(options: RunSuiteOptions, runs: number): void {
   }
   if (chunkSize !== undefined && (!Number.isSafeInteger(chunkSize) || chunkSize < 1)) {
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+  }
+  const { shrinkTimeMs, shrinkSteps } = options;
+  if (shrinkTimeMs !== undefined && !(shrinkTimeMs >= 0)) {
+    throw new RangeError(`shrinkTimeMs must be >= 0, got ${shrinkTimeMs}`);
+  }
+  if (shrinkSteps !== undefined && (!Number.isSafeInteger(shrinkSteps) || shrinkSteps < 0)) {
+    throw new RangeError(`shrinkSteps must be a non-negative integer, got ${shrinkSteps}`);
   }
 }
 
@@ -96,7 +121,6 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
 
   const budgetSpent = (): boolean =>
     options.timeBudgetMs !== undefined && wallClock() - started >= options.timeBudgetMs;
-  let shrinkTruncated = false;
   let stopped = false;
 
   for (let offset = range.start; offset < range.end && failure === undefined; ) {
@@ -108,19 +132,23 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
     // Once a case failed, every later execution in this check is a shrink attempt.
     let shrinking = false;
     let lastFailure: CaseOutcome | undefined;
-    const property = suiteProperty(suite, async (simSeed, testCase) => {
+    const guard = new ShrinkGuard({
+      wallClock,
+      timeMs: options.shrinkTimeMs ?? DEFAULT_SHRINK_TIME_MS,
+      steps: options.shrinkSteps ?? DEFAULT_SHRINK_STEPS,
+      runBudgetSpent: budgetSpent,
+    });
+    const property = suiteProperty(suite, async (generatedSeed, testCase) => {
       // Once the budget is spent, the rest of the chunk passes without running: fast-check only
       // stops on a failure, and these cases are neither executed nor reported.
       if (!shrinking && (stopped || budgetSpent())) {
         stopped = true;
         return;
       }
-      if (shrinking && budgetSpent()) {
-        // Skipping a shrink candidate counts as a pass, so fast-check keeps the smallest failing
-        // case found so far: its path stays valid and replayable.
-        shrinkTruncated = true;
-        return;
-      }
+      // A shrink candidate the guard refuses counts as a pass, so fast-check keeps the smallest
+      // failing case found so far: its path stays valid and replayable.
+      if (shrinking && !guard.admit()) return;
+      const simSeed = worldSeed(options.seed, generatedSeed);
       const outcome = checkDeterminism
         ? await executeCaseTwice(suite, simSeed, testCase, wallClock)
         : await executeCase(suite, simSeed, testCase, { wallClock, keepTrace: false });
@@ -131,20 +159,23 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
         options.onProgress?.({ suite: suite.name, done: runRecords.length, planned });
       }
       if ("error" in outcome) {
+        // A candidate equal to an earlier counterexample is no progress: accepting it could
+        // cycle forever, so shrinking stops on the last new one.
+        if (!guard.accept([generatedSeed, testCase], shrinking)) return;
         shrinking = true;
         lastFailure = outcome;
         throw outcome.error;
       }
     });
     const details = await fc.check(property, {
-      seed: options.seed,
+      seed: fastCheckSeed(options.seed),
       path: String(offset),
       numRuns: count,
       // Shrinking a non-deterministic case chases noise: report the case as found.
       endOnFailure: checkDeterminism || (options.endOnFailure ?? false),
     });
     if (details.failed) {
-      failure = buildFailure(suite, options.seed, details, lastFailure, shrinkTruncated);
+      failure = buildFailure(suite, options.seed, details, lastFailure, guard);
     }
     if (stopped && failure === undefined) {
       interrupted = true;
@@ -177,8 +208,9 @@ function buildFailure<C>(
   seed: number,
   details: fc.RunDetails<[number, C]>,
   lastFailure: CaseOutcome | undefined,
-  shrinkTruncated: boolean,
+  guard: ShrinkGuard,
 ): FailureReport {
+  const shrinkStop: ShrinkStop | undefined = guard.stop;
   const counterexample = details.counterexample;
   const path = details.counterexamplePath;
   if (counterexample === null || path === null || lastFailure === undefined) {
@@ -186,19 +218,21 @@ function buildFailure<C>(
     // runner never asks for; say so rather than report a half-empty failure.
     throw new Error(`fast-check failed ${suite.name} without a counterexample`);
   }
-  const [simSeed, testCase] = counterexample;
+  const [generatedSeed, testCase] = counterexample;
   const { invariant, message, details: facts } = describeFailure(lastFailure.error);
   return {
     seed,
     path,
-    simSeed,
+    simSeed: worldSeed(seed, generatedSeed),
     plan: suite.plan(testCase),
     invariant,
     message,
     details: facts,
     digest: lastFailure.digest,
     shrinks: details.numShrinks,
-    shrinkTruncated,
+    shrinkTruncated: shrinkStop !== undefined,
+    ...(shrinkStop === undefined ? {} : { shrinkStop }),
+    shrinkAttempts: guard.attempts,
     replay: formatReplayCommand({
       suite: suite.name,
       seed,

@@ -13,6 +13,13 @@ export interface RunRecord {
   readonly wallMs: number;
 }
 
+/**
+ * Why shrinking stopped before it ran out of candidates: the run's `--time-budget` was spent,
+ * `--shrink-time` or `--shrink-steps` was reached, or a candidate repeated an earlier
+ * counterexample (a shrinker that cycles makes no progress).
+ */
+export type ShrinkStop = "time-budget" | "shrink-time" | "shrink-steps" | "cycle";
+
 /** Everything needed to understand and replay a failing case. */
 export interface FailureReport {
   /** The fast-check seed of the run (the `--seed` to replay with). */
@@ -33,8 +40,12 @@ export interface FailureReport {
   readonly digest: string;
   /** Number of successful shrink steps. */
   readonly shrinks: number;
-  /** True when the time budget stopped shrinking early: the case may not be minimal. */
+  /** True when shrinking stopped early ({@link FailureReport.shrinkStop}): it may not be minimal. */
   readonly shrinkTruncated: boolean;
+  /** Why shrinking stopped early; absent when fast-check ran out of smaller candidates. */
+  readonly shrinkStop?: ShrinkStop;
+  /** Shrink candidates executed (accepted or not); absent on reports that predate it. */
+  readonly shrinkAttempts?: number;
   /** The exact command line that replays the counterexample. */
   readonly replay: string;
 }

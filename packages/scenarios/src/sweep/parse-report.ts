@@ -1,6 +1,6 @@
 import type { JsonValue } from "../reporters/json-value.js";
 import { parseShard, type Shard } from "../runner/shard.js";
-import type { FailureReport } from "../runner/types.js";
+import type { FailureReport, ShrinkStop } from "../runner/types.js";
 
 /** One suite row of a `dsim run` JSON report, as read back for merging. */
 export interface ReportRow {
@@ -69,6 +69,22 @@ class Fields {
   }
 }
 
+const SHRINK_STOPS: readonly ShrinkStop[] = ["time-budget", "shrink-time", "shrink-steps", "cycle"];
+
+/** The optional shrink fields: why shrinking stopped and how many candidates it tried. */
+function shrinkDetails(
+  value: Json,
+  f: Fields,
+): { shrinkStop?: ShrinkStop; shrinkAttempts?: number } {
+  const stop = value.shrinkStop;
+  const found = SHRINK_STOPS.find((name) => name === stop);
+  if (stop !== undefined && found === undefined) f.fail("shrinkStop", SHRINK_STOPS.join(" | "));
+  return {
+    ...(found === undefined ? {} : { shrinkStop: found }),
+    ...(value.shrinkAttempts === undefined ? {} : { shrinkAttempts: f.integer("shrinkAttempts") }),
+  };
+}
+
 function parseFailure(value: unknown, where: string): FailureReport {
   if (!isObject(value)) throw new TypeError(`${where}: expected an object`);
   const f = new Fields(where, value);
@@ -83,6 +99,7 @@ function parseFailure(value: unknown, where: string): FailureReport {
     digest: f.string("digest"),
     shrinks: f.integer("shrinks"),
     shrinkTruncated: f.boolean("shrinkTruncated"),
+    ...shrinkDetails(value, f),
     replay: f.string("replay"),
   };
 }
