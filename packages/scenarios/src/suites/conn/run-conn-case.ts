@@ -12,7 +12,7 @@ import {
   MIN_CONNECT_TIMEOUT_MS,
   sleep,
 } from "@dsim/core";
-import { GrpcDialer, type Simulation } from "@dsim/sim-server";
+import type { Simulation } from "@dsim/sim-server";
 import {
   type ConnFacts,
   checkAddresses,
@@ -27,9 +27,10 @@ import {
 } from "../../invariants/conn/index.js";
 import { InvariantViolation } from "../../runner/suite.js";
 import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
+import { type ConnStack, fakeConnStack } from "./conn-stack.js";
 import { FaultDriver } from "./fault-driver.js";
 import { SpyDialer } from "./spy-dialer.js";
-import { CLIENT_HOST, ECHO_METHOD, STREAM_METHOD, startServers } from "./world.js";
+import { ECHO_METHOD, STREAM_METHOD } from "./world.js";
 
 /** After every fault healed, a wait-for-ready RPC must succeed within this much virtual time. */
 export const LIVENESS_BOUND_MS = 200_000;
@@ -60,10 +61,14 @@ function failFirst(violations: readonly Violation[]): void {
   if (first !== undefined) fail(first);
 }
 
-/** Runs one conn case. */
-export async function runConnCase(sim: Simulation, testCase: ConnCase): Promise<void> {
-  const world = startServers(sim, testCase);
-  const inner = new GrpcDialer(sim, { host: CLIENT_HOST });
+/** Runs one conn case on `stack` (default: the fake gRPC transport). */
+export async function runConnCase(
+  sim: Simulation,
+  testCase: ConnCase,
+  stack: ConnStack = fakeConnStack,
+): Promise<void> {
+  const world = stack.startServers(sim, testCase);
+  const inner = stack.dialer(sim);
   const spy = new SpyDialer(inner, () => sim.now());
   const resolver = new ManualResolver(world.addresses);
   const transitions: TransitionFact[] = [];

@@ -1,5 +1,6 @@
 import { GrpcServer, type Simulation } from "@dsim/sim-server";
 import { type ConnCase, serverAddress } from "./conn-case.js";
+import type { ConnServer } from "./conn-stack.js";
 
 /** The method every RPC of the workload calls. */
 export const ECHO_METHOD = "/dsim.Echo/Call";
@@ -12,7 +13,7 @@ export const CLIENT_HOST = "client";
 
 /** The fake servers of one case and what their handlers ran. */
 export interface ConnServers {
-  readonly servers: readonly GrpcServer[];
+  readonly servers: readonly ConnServer[];
   readonly addresses: readonly string[];
   /** RPC id → number of times a handler ran it. */
   readonly processed: Map<string, number>;

@@ -1,0 +1,45 @@
+import type { Dialer } from "@dsim/core";
+import { GrpcDialer, type Simulation } from "@dsim/sim-server";
+import type { ConnCase, GoawayFaultMode } from "./conn-case.js";
+import { CLIENT_HOST, type ConnServers, startServers } from "./world.js";
+
+/** What new connections to a server get. */
+export type ConnConnectionMode = "normal" | "refuse" | "accept-then-close" | "blackhole";
+
+/**
+ * One server's fault surface as the conn run and its fault driver use it. The fake `GrpcServer`
+ * has it; so does the node:http2 server of the `conn-http2` suite.
+ */
+export interface ConnServer {
+  readonly host: string;
+  readonly running: boolean;
+  readonly connectionMode: ConnConnectionMode;
+  readonly stats: { readonly goawaysSent: readonly { readonly debug: string }[] };
+  start(): void;
+  restart(options: { readonly downMs?: number }): Promise<void>;
+  goaway(options: { readonly mode: GoawayFaultMode }): void;
+  closeConnections(options: { readonly reset?: boolean }): void;
+  refuseStreams(rule: { readonly method: string; readonly count?: number }): void;
+  setConnectionMode(mode: ConnConnectionMode): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+/** The client's dialer as the conn run needs it: a Dialer that can say what it still holds. */
+export interface ConnDialer extends Dialer {
+  /** Connections it opened that are not closed yet. */
+  readonly openTransports: number;
+  close(): Promise<void>;
+}
+
+/** The stack a conn case runs on: the servers and the client's dialer. */
+export interface ConnStack {
+  startServers(sim: Simulation, testCase: ConnCase): ConnServers;
+  dialer(sim: Simulation): ConnDialer;
+}
+
+/** sim-server's fake gRPC transport: the `conn` suite. */
+export const fakeConnStack: ConnStack = {
+  startServers,
+  dialer: (sim) => new GrpcDialer(sim, { host: CLIENT_HOST }),
+};
