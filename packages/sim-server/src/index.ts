@@ -5,4 +5,5 @@ export * from "./grpc/index.js";
 export * from "./http/index.js";
 export * from "./kernel/index.js";
 export * from "./net/index.js";
+export * from "./sockets/index.js";
 export * from "./wire/index.js";

@@ -1,6 +1,7 @@
 export { canonicalJson } from "./canonical-json.js";
 export type { OwnedClock, SeededRandom, TraceEvent, TraceValue } from "./contracts.js";
 export type { KernelErrorCode } from "./error-codes.js";
+export { type RealIoHandle, RealIoTracker } from "./real-io.js";
 export { hashName, Sfc32Random } from "./seeded-random.js";
 export {
   type RunUntilIdleOptions,

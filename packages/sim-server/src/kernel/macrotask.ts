@@ -1,3 +1,5 @@
+import type { RealIoTracker } from "./real-io.js";
+
 /**
  * The real `setImmediate`, captured when this module loads, so the run loop keeps working while
  * `installGlobals()` (or a test) replaces the global timers.
@@ -18,32 +20,100 @@ const MAX_BATCH = 256;
  * paying for one event-loop turn per batch instead of per step. Batches start at one immediate and
  * double up to {@link MAX_BATCH}, so a short run does not leave many no-op immediates behind; the
  * ones left after the end are harmless no-ops.
+ *
+ * With `io` and while `io.tracker.active` (virtual sockets exist), batching stops: the loop runs one
+ * callback per event-loop turn and calls `step` only after `io.quietTurns` consecutive turns without
+ * activity, because node:http2 writes its frames from native immediates that run between turns, not
+ * inside promise jobs. When the last resource closes, batching resumes.
  */
-export function driveSteps(step: () => boolean): Promise<void> {
+export function driveSteps(step: () => boolean, io?: RealIoStepping): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let done = false;
     let batch = 1;
-    const tick = (): void => {
-      if (done) return;
+    // Bumped when the loop switches mode, so immediates left from an older batch become no-ops.
+    let generation = 0;
+    let quiet = 0;
+    let busy = 0;
+    let seen = -1;
+    const finish = (error?: unknown): void => {
+      done = true;
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const runStep = (): void => {
       try {
-        if (step()) {
-          done = true;
-          resolve();
-        }
+        if (step()) finish();
       } catch (error) {
-        done = true;
-        reject(error);
+        finish(error);
       }
     };
-    const lastOfBatch = (): void => {
-      tick();
-      if (!done) queueBatch();
+    const tick = (gen: number): void => {
+      if (done || gen !== generation) return;
+      if (io?.tracker.active === true) {
+        generation++;
+        seen = -1;
+        quiet = 0;
+        realSetImmediate(slowTick, generation);
+        return;
+      }
+      runStep();
+    };
+    const lastOfBatch = (gen: number): void => {
+      tick(gen);
+      if (!done && gen === generation) queueBatch();
     };
     const queueBatch = (): void => {
-      for (let i = 1; i < batch; i++) realSetImmediate(tick);
-      realSetImmediate(lastOfBatch);
+      for (let i = 1; i < batch; i++) realSetImmediate(tick, generation);
+      realSetImmediate(lastOfBatch, generation);
       if (batch < MAX_BATCH) batch *= 2;
+    };
+    // One call per event-loop turn while real I/O exists: fire a step only after `quietTurns`
+    // consecutive turns in which no resource reported activity and no other immediate was queued.
+    const slowTick = (gen: number): void => {
+      if (done || gen !== generation || io === undefined) return;
+      if (!io.tracker.active) {
+        generation++;
+        batch = 1;
+        queueBatch();
+        return;
+      }
+      const activity = io.tracker.activity;
+      if (activity !== seen || otherImmediatesPending()) {
+        seen = activity;
+        quiet = 0;
+        if (++busy > io.maxBusyTurns) {
+          finish(io.tooBusy(busy));
+          return;
+        }
+      } else if (++quiet >= io.quietTurns) {
+        quiet = 0;
+        busy = 0;
+        runStep();
+        // The step may have caused activity; the next turns must observe it.
+        seen = -1;
+      }
+      if (!done) realSetImmediate(slowTick, gen);
     };
     queueBatch();
   });
+}
+
+/** How {@link driveSteps} waits for real I/O to go quiet between two steps. */
+export interface RealIoStepping {
+  /** The live real-I/O resources and their activity counter. */
+  readonly tracker: RealIoTracker;
+  /** Consecutive quiet event-loop turns required before the next step. */
+  readonly quietTurns: number;
+  /** Event-loop turns with activity in a row after which the run fails (`tooBusy`). */
+  readonly maxBusyTurns: number;
+  /** The error the run fails with when the resources never go quiet. */
+  tooBusy(turns: number): Error;
+}
+
+/**
+ * True when an immediate other than the running one is queued (e.g. `JSStreamSocket` finishing a
+ * write). The running immediate is not listed by Node while its callback executes.
+ */
+function otherImmediatesPending(): boolean {
+  return process.getActiveResourcesInfo().includes("Immediate");
 }

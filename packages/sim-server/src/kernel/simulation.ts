@@ -1,8 +1,10 @@
 import type { Logger } from "@dsim/core";
 import { VirtualNetwork } from "../net/virtual-network.js";
+import { type InstallSocketsOptions, installSockets } from "../sockets/install-sockets.js";
 import type { OwnedClock, TraceValue } from "./contracts.js";
 import { installGlobals as installGlobalTimers } from "./install-globals.js";
-import { driveSteps } from "./macrotask.js";
+import { driveSteps, type RealIoStepping } from "./macrotask.js";
+import { RealIoTracker } from "./real-io.js";
 import { Sfc32Random } from "./seeded-random.js";
 import { SimulationError } from "./simulation-error.js";
 import { Trace } from "./trace.js";
@@ -25,6 +27,16 @@ export interface SimulationOptions {
   readonly traceMessages?: boolean;
   /** Wall-clock epoch (ms) that virtual time 0 maps to for the fake `Date`. Default 2025-01-01T00:00:00Z. */
   readonly epochMs?: number;
+  /**
+   * While real I/O (virtual sockets) exists: consecutive quiet event-loop turns required before the
+   * next timer fires. Default 2.
+   */
+  readonly quietTurns?: number;
+  /**
+   * While real I/O exists: event-loop turns in a row with activity after which the run fails with
+   * `LIVELOCK` (the sockets never went quiet). Default 100 000.
+   */
+  readonly maxBusyTurns?: number;
 }
 
 /** Options of {@link Simulation.runUntil}. */
@@ -43,6 +55,8 @@ const DEFAULT_MAX_EVENTS = 10_000_000;
 const DEFAULT_MAX_EVENTS_PER_INSTANT = 100_000;
 const DEFAULT_RUN_UNTIL_TIMEOUT_MS = 3_600_000;
 const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
+const DEFAULT_QUIET_TURNS = 2;
+const DEFAULT_MAX_BUSY_TURNS = 100_000;
 
 function requireLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -87,12 +101,18 @@ export class Simulation {
   readonly clock: OwnedClock;
   /** The virtual network (its deliveries are timers of owner `"net"`, its draws stream `"net"`). */
   readonly net: VirtualNetwork;
+  /**
+   * Real I/O resources (virtual sockets) registered with the run loop: while any is open, the loop
+   * fires one timer per step and turns the real event loop until they are quiet in between.
+   */
+  readonly realIo: RealIoTracker = new RealIoTracker();
 
   readonly #clock: VirtualClock;
   readonly #maxEvents: number;
   readonly #maxPerInstant: number;
   readonly #traceTimers: boolean;
   readonly #epochMs: number;
+  readonly #stepping: RealIoStepping;
   readonly #tasks = new Set<string>();
   #taskSeq = 0;
   #events = 0;
@@ -122,6 +142,17 @@ export class Simulation {
       throw new RangeError(`epochMs must be a finite number, received ${String(options.epochMs)}`);
     }
     this.#epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
+    this.#stepping = {
+      tracker: this.realIo,
+      quietTurns: requireLimit("quietTurns", options.quietTurns, DEFAULT_QUIET_TURNS),
+      maxBusyTurns: requireLimit("maxBusyTurns", options.maxBusyTurns, DEFAULT_MAX_BUSY_TURNS),
+      tooBusy: (turns) =>
+        new SimulationError(
+          "LIVELOCK",
+          `livelock: real I/O (${this.realIo.openCount} virtual socket(s)) stayed busy for ${turns} event-loop turns in a row at t=${this.now()} (maxBusyTurns); ${this.#timersText()}`,
+          this.now(),
+        ),
+    };
     this.#clock = new VirtualClock((owner, requested, used) => {
       this.trace.record("kernel", "kernel.timer-clamped", {
         owner,
@@ -337,6 +368,16 @@ export class Simulation {
   }
 
   /**
+   * Routes `net.connect`/`net.createConnection` (ESM bindings included) to virtual sockets for
+   * hosts on `sim.net`, answers `dns.lookup` for them, and turns every other connect, TLS connect or
+   * DNS name into an explicit error (see `installSockets`). Dispose the result to restore.
+   */
+  installSockets(options: InstallSocketsOptions = {}): Disposable {
+    this.#assertOpen();
+    return installSockets(this, options);
+  }
+
+  /**
    * Closes the network (pending connects reject with `ECONNRESET`), drops every timer and refuses
    * further runs. Idempotent.
    */
@@ -384,7 +425,7 @@ export class Simulation {
           this.now(),
         );
       return step();
-    }).finally(release);
+    }, this.#stepping).finally(release);
   }
 
   #assertOpen(): void {

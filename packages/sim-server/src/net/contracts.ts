@@ -39,8 +39,12 @@ export interface VirtualConnection<M = unknown> {
   readonly address: string;
   /** Installs the event handlers. Messages that arrived earlier are delivered on the next step. */
   setHandlers(handlers: ConnectionHandlers<M>): void;
-  /** Queues a message for the peer. Returns false (and drops it) once this end is closed. */
-  send(message: M): boolean;
+  /**
+   * Queues a message for the peer. Returns false (and drops it) once this end is closed.
+   * `onDelivered` runs when the message reaches the peer's end (also when that end has closed
+   * meanwhile), never when a reset discards it: a sender can bound what it has in flight.
+   */
+  send(message: M, onDelivered?: () => void): boolean;
   /** Graceful close: the peer receives every message already sent, then `onClose("closed")`. */
   close(): void;
   /** Abortive close: in-flight messages are discarded and the peer gets `onClose("reset")`. */

@@ -5,7 +5,7 @@ export type EndpointState = "connecting" | "idle" | "open" | "closed";
 
 /** What an endpoint asks of its network. */
 export interface EndpointHooks<M> {
-  send(end: Endpoint<M>, message: M): void;
+  send(end: Endpoint<M>, message: M, onDelivered: (() => void) | undefined): void;
   close(end: Endpoint<M>): void;
   reset(end: Endpoint<M>): void;
   /** Runs `callback` on the next step at the current instant. */
@@ -55,9 +55,9 @@ export class Endpoint<M> implements VirtualConnection<M> {
     }
   }
 
-  send(message: M): boolean {
+  send(message: M, onDelivered?: () => void): boolean {
     if (this.state !== "open") return false;
-    this.hooks.send(this, message);
+    this.hooks.send(this, message, onDelivered);
     return true;
   }
 

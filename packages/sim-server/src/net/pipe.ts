@@ -10,6 +10,8 @@ export interface Segment<M> {
   readonly kind: SegmentKind;
   readonly message: M | undefined;
   at: number | undefined;
+  /** Runs after the segment was handed to the receiving end (the sender's delivery receipt). */
+  readonly onDelivered: (() => void) | undefined;
 }
 
 /**
@@ -37,8 +39,8 @@ export class Pipe<M> implements LinkUser {
   }
 
   /** Queues a segment behind everything already queued. */
-  push(kind: SegmentKind, message?: M): void {
-    const segment: Segment<M> = { kind, message, at: undefined };
+  push(kind: SegmentKind, message?: M, onDelivered?: () => void): void {
+    const segment: Segment<M> = { kind, message, at: undefined, onDelivered };
     if (!this.link.blocked) segment.at = this.#due();
     this.#items.push(segment);
     this.link.users.add(this);
@@ -103,6 +105,7 @@ export class Pipe<M> implements LinkUser {
       this.#head = 0;
     }
     this.deliver(segment);
+    segment.onDelivered?.();
     // `deliver` may have discarded or refilled this pipe; arm only if nothing is armed yet.
     if (this.#timer === undefined) this.#arm();
   };

@@ -93,6 +93,7 @@ export class VirtualNetwork implements VirtualNetworkApi {
   readonly #connections = new Map<number, Connection>();
   readonly #datagramHandlers = new Map<string, DatagramHandler>();
   readonly #holds = new Map<LinkState, DatagramHold>();
+  readonly #hosts = new Set<string>();
   #nextId = 1;
   #closed = false;
 
@@ -120,6 +121,7 @@ export class VirtualNetwork implements VirtualNetworkApi {
       closed: false,
     };
     this.#listeners.set(address, listener);
+    this.#hosts.add(hostOf(address));
     this.#trace.record("net", "net.listen", { address });
     return {
       address,
@@ -153,6 +155,7 @@ export class VirtualNetwork implements VirtualNetworkApi {
       );
     }
     const id = this.#nextId++;
+    this.#hosts.add(fromHost);
     const hooks = this.#hooks;
     const client = new Endpoint<unknown>(id, fromHost, toHost, address, "connecting", hooks);
     const server = new Endpoint<unknown>(id, toHost, fromHost, address, "idle", hooks);
@@ -184,6 +187,8 @@ export class VirtualNetwork implements VirtualNetworkApi {
     requireHost("b", b);
     const ab = this.#link(a, b);
     const ba = this.#link(b, a);
+    this.#hosts.add(a);
+    this.#hosts.add(b);
     const merged = mergeLinkConfig(ab.config, config);
     ab.config = merged;
     ba.config = mergeLinkConfig(ba.config, config);
@@ -246,6 +251,19 @@ export class VirtualNetwork implements VirtualNetworkApi {
       client: conn.client.state,
       server: conn.server.state,
     }));
+  }
+
+  /**
+   * Whether `host` is on this network: something listened on it, connected from it, or a link to
+   * or from it was configured. Socket routing (`installSockets`) only routes to such hosts.
+   */
+  hasHost(host: string): boolean {
+    return this.#hosts.has(host);
+  }
+
+  /** Every host {@link VirtualNetwork.hasHost} knows, sorted. */
+  hosts(): string[] {
+    return [...this.#hosts].sort();
   }
 
   /** Whether `a → b` is currently partitioned (one direction). */
@@ -330,7 +348,7 @@ export class VirtualNetwork implements VirtualNetworkApi {
   }
 
   readonly #hooks: EndpointHooks<unknown> = {
-    send: (end, message) => this.#pipeFrom(end).push("data", message),
+    send: (end, message, onDelivered) => this.#pipeFrom(end).push("data", message, onDelivered),
     close: (end) => {
       const conn = this.#connOf(end);
       end.state = "closed";

@@ -1,0 +1,224 @@
+import dns from "node:dns";
+import { syncBuiltinESMExports } from "node:module";
+import net from "node:net";
+import tls from "node:tls";
+import { requirePort } from "./connect-virtual-socket.js";
+import { VirtualSocketError } from "./socket-error.js";
+import type { SocketWorld } from "./socket-world.js";
+import { hostOfIp, virtualIpOf } from "./virtual-hosts.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, VirtualSocket } from "./virtual-socket.js";
+
+/** Options of `sim.installSockets()`. */
+export interface InstallSocketsOptions {
+  /** The host that routed connections come from. Default `"client"`. */
+  readonly fromHost?: string;
+  /** Virtual ms after which an unanswered connect fails with `ETIMEDOUT`. Default 127 000. */
+  readonly connectTimeoutMs?: number;
+}
+
+type Callback = (...args: unknown[]) => void;
+type Patch = readonly [target: object, key: string, value: unknown];
+
+let installed = false;
+
+/** Node's `normalizeArgs` for `net.connect`: (options[, cb]) | (port[, host][, cb]) | (path[, cb]). */
+function parseConnectArgs(args: readonly unknown[]): {
+  host: string;
+  port: unknown;
+  path: unknown;
+  callback: Callback | undefined;
+} {
+  const last = args[args.length - 1];
+  const callback = typeof last === "function" ? (last as Callback) : undefined;
+  const first = args[0];
+  if (typeof first === "object" && first !== null) {
+    const options = first as { host?: unknown; port?: unknown; path?: unknown };
+    const host =
+      typeof options.host === "string" && options.host !== "" ? options.host : "localhost";
+    return { host, port: options.port, path: options.path, callback };
+  }
+  if (typeof first === "string" && !/^\d+$/.test(first)) {
+    return { host: "localhost", port: undefined, path: first, callback };
+  }
+  const second = args[1];
+  const host = typeof second === "string" && second !== "" ? second : "localhost";
+  return { host, port: first, path: undefined, callback };
+}
+
+/**
+ * Routes `net.connect`/`net.createConnection` to virtual sockets for hosts on `world`'s network
+ * (names, or the `10.x.y.z` addresses `virtualIpOf` gives them), and answers `dns.lookup` /
+ * `dns.promises.lookup` for those hosts with those addresses, so clients without a socket hook
+ * (grpc-js channels) run unmodified. ESM named bindings are updated with `syncBuiltinESMExports()`.
+ *
+ * Nothing real escapes while installed: a connect to a host that is not on the virtual network
+ * emits `ECONNREFUSED`, an IPC path or `tls.connect` throws, and a DNS name that is not virtual
+ * fails with `ENOTFOUND` (real DNS is never asked); each is traced as `socket.escape`. TXT lookups
+ * of virtual hosts answer `ENODATA`. Dispose the result to restore everything.
+ *
+ * @throws Error when sockets are already installed (by any simulation).
+ */
+export function installSockets(
+  world: SocketWorld,
+  options: InstallSocketsOptions = {},
+): Disposable {
+  if (installed) {
+    throw new Error("installSockets: sockets are already installed; dispose that first");
+  }
+  const fromHost = options.fromHost ?? "client";
+  if (typeof fromHost !== "string" || fromHost.length === 0) {
+    throw new TypeError(`fromHost must be a non-empty string, received ${String(fromHost)}`);
+  }
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs < 0) {
+    throw new RangeError(
+      `connectTimeoutMs must be a finite number >= 0, received ${connectTimeoutMs}`,
+    );
+  }
+
+  const traceEscape = (api: string, target: string, reason: string): void => {
+    world.trace.record("socket", "socket.escape", { api, target, reason });
+  };
+  /** The virtual host behind a name or address, or undefined when it is not on the network. */
+  const virtualHost = (hostOrIp: string): string | undefined => {
+    const direct = hostOfIp(hostOrIp);
+    if (world.net.hasHost(direct)) return direct;
+    // An address handed out before this host was first mapped in this process.
+    for (const host of world.net.hosts()) if (virtualIpOf(host) === hostOrIp) return host;
+    return undefined;
+  };
+
+  const connect = (...args: unknown[]): VirtualSocket => {
+    const { host, port, path, callback } = parseConnectArgs(args);
+    let socket: VirtualSocket;
+    if (path !== undefined && path !== null) {
+      traceEscape("net.connect", String(path), "ipc");
+      throw new Error(
+        `installSockets: net.connect to the IPC path ${String(path)} is not supported inside the simulation`,
+      );
+    }
+    const checkedPort = requirePort(port);
+    const target = virtualHost(host);
+    if (target === undefined) {
+      traceEscape("net.connect", `${host}:${checkedPort}`, "not-virtual");
+      socket = new VirtualSocket(world, {
+        kind: "failed",
+        host,
+        port: checkedPort,
+        error: new VirtualSocketError(
+          "ECONNREFUSED",
+          "connect",
+          { address: host, port: checkedPort },
+          `host ${host} is not on the virtual network; inside the simulation no real socket is opened`,
+        ),
+      });
+    } else {
+      socket = new VirtualSocket(world, {
+        kind: "connect",
+        fromHost,
+        host: target,
+        port: checkedPort,
+        connectTimeoutMs,
+      });
+    }
+    if (callback !== undefined) socket.once("connect", callback);
+    return socket;
+  };
+
+  const tlsConnect = (...args: unknown[]): never => {
+    const { host, port } = parseConnectArgs(args);
+    traceEscape("tls.connect", `${host}:${String(port)}`, "tls");
+    throw new Error(
+      `installSockets: tls.connect to ${host}:${String(port)} is not supported inside the simulation (virtual sockets carry plaintext only)`,
+    );
+  };
+
+  const lookupResult = (hostname: unknown): { address: string; family: 4 } | VirtualSocketError => {
+    const name = String(hostname);
+    const host = virtualHost(name);
+    if (host === undefined) {
+      traceEscape("dns.lookup", name, "not-virtual");
+      return new VirtualSocketError(
+        "ENOTFOUND",
+        "getaddrinfo",
+        { hostname: name },
+        "not a host on the virtual network; real DNS is never used inside the simulation",
+      );
+    }
+    return { address: virtualIpOf(host), family: 4 };
+  };
+  const wantsAll = (opts: unknown): boolean =>
+    typeof opts === "object" && opts !== null && (opts as { all?: unknown }).all === true;
+
+  const lookup = (hostname: unknown, ...rest: unknown[]): void => {
+    const callback = rest[rest.length - 1];
+    if (typeof callback !== "function") throw new TypeError("dns.lookup needs a callback");
+    const result = lookupResult(hostname);
+    const all = wantsAll(rest[0]);
+    process.nextTick(() => {
+      if (result instanceof Error) callback(result);
+      else if (all) callback(null, [result]);
+      else callback(null, result.address, result.family);
+    });
+  };
+  const lookupPromise = (
+    hostname: unknown,
+    opts?: unknown,
+  ): Promise<{ address: string; family: 4 } | Array<{ address: string; family: 4 }>> => {
+    const result = lookupResult(hostname);
+    if (result instanceof Error) return Promise.reject(result);
+    return Promise.resolve(wantsAll(opts) ? [result] : result);
+  };
+  const txtError = (hostname: unknown): VirtualSocketError => {
+    const name = String(hostname);
+    if (virtualHost(name) === undefined) {
+      traceEscape("dns.resolveTxt", name, "not-virtual");
+      return new VirtualSocketError("ENOTFOUND", "queryTxt", { hostname: name });
+    }
+    return new VirtualSocketError("ENODATA", "queryTxt", { hostname: name });
+  };
+  const resolveTxt = (hostname: unknown, callback: unknown): void => {
+    if (typeof callback !== "function") throw new TypeError("dns.resolveTxt needs a callback");
+    const error = txtError(hostname);
+    process.nextTick(() => callback(error));
+  };
+  const resolveTxtPromise = (hostname: unknown): Promise<never> =>
+    Promise.reject(txtError(hostname));
+
+  const patches: Patch[] = [
+    [net, "connect", connect],
+    [net, "createConnection", connect],
+    [tls, "connect", tlsConnect],
+    [dns, "lookup", lookup],
+    [dns, "resolveTxt", resolveTxt],
+    [dns.promises, "lookup", lookupPromise],
+    [dns.promises, "resolveTxt", resolveTxtPromise],
+  ];
+  const saved = patches.map(
+    ([target, key]) => [target, key, Object.getOwnPropertyDescriptor(target, key)] as const,
+  );
+  for (const [target, key, value] of patches) {
+    Object.defineProperty(target, key, {
+      configurable: true,
+      writable: true,
+      enumerable: true,
+      value,
+    });
+  }
+  syncBuiltinESMExports();
+  installed = true;
+
+  let disposed = false;
+  return {
+    [Symbol.dispose](): void {
+      if (disposed) return;
+      disposed = true;
+      for (const [target, key, descriptor] of saved) {
+        if (descriptor === undefined) delete (target as Record<string, unknown>)[key];
+        else Object.defineProperty(target, key, descriptor);
+      }
+      syncBuiltinESMExports();
+      installed = false;
+    },
+  };
+}
