@@ -12,7 +12,14 @@ import type {
   LeaseTimeToLiveResponse,
   ResponseHeader,
 } from "./lease-messages.js";
-import { ProtoWriter, readFields, toInt64, toUint64 } from "./protobuf-wire.js";
+import {
+  encodeSingleInt64,
+  ProtoReader,
+  ProtoWriter,
+  readFields,
+  toInt64,
+  toUint64,
+} from "./protobuf-wire.js";
 
 /** Encodes and decodes one message type (structurally the same as conn's `Codec`). */
 export interface LeaseMessageCodec<T> {
@@ -31,19 +38,42 @@ function encodeHeader(h: ResponseHeader): Uint8Array {
     .finish();
 }
 
+// Keys (`field << 3 | wireType`) of the varint and length-delimited fields read below.
+const VARINT_1 = 0x08;
+const VARINT_2 = 0x10;
+const VARINT_3 = 0x18;
+const VARINT_4 = 0x20;
+const BYTES_1 = 0x0a;
+
+const NO_BYTES = new Uint8Array(0);
+
 function decodeHeader(bytes: Uint8Array): ResponseHeader {
   let clusterId = 0n;
   let memberId = 0n;
   let revision = 0n;
   let raftTerm = 0n;
-  for (const f of readFields(bytes)) {
-    if (f.wireType !== 0) continue;
-    if (f.field === 1) clusterId = toUint64(f.value);
-    else if (f.field === 2) memberId = toUint64(f.value);
-    else if (f.field === 3) revision = toInt64(f.value);
-    else if (f.field === 4) raftTerm = toUint64(f.value);
+  const reader = new ProtoReader(bytes);
+  while (!reader.done) {
+    const key = reader.next();
+    if (key === VARINT_1) clusterId = toUint64(reader.varint());
+    else if (key === VARINT_2) memberId = toUint64(reader.varint());
+    else if (key === VARINT_3) revision = toInt64(reader.varint());
+    else if (key === VARINT_4) raftTerm = toUint64(reader.varint());
+    else reader.skip(key & 7);
   }
   return { clusterId, memberId, revision, raftTerm };
+}
+
+/** A message whose only field is `int64 ID = 1` (keep-alive and revoke requests). */
+function decodeIdOnly(bytes: Uint8Array): { ID: bigint } {
+  let id = 0n;
+  const reader = new ProtoReader(bytes);
+  while (!reader.done) {
+    const key = reader.next();
+    if (key === VARINT_1) id = reader.varint();
+    else reader.skip(key & 7);
+  }
+  return { ID: toInt64(id) };
 }
 
 /** Decodes field numbers into a small bag: varints by number, length-delimited lists by number. */
@@ -63,7 +93,7 @@ function bag(bytes: Uint8Array): { v: Map<number, bigint>; b: Map<number, Uint8A
 
 function header(b: Map<number, Uint8Array[]>): ResponseHeader {
   const list = b.get(1);
-  return decodeHeader(list?.[list.length - 1] ?? new Uint8Array());
+  return decodeHeader(list?.[list.length - 1] ?? NO_BYTES);
 }
 
 /** `LeaseGrantRequest { int64 TTL = 1; int64 ID = 2 }`. */
@@ -98,8 +128,8 @@ export const leaseGrantResponseCodec: LeaseMessageCodec<LeaseGrantResponse> = {
 
 /** `LeaseRevokeRequest { int64 ID = 1 }`. */
 export const leaseRevokeRequestCodec: LeaseMessageCodec<LeaseRevokeRequest> = {
-  encode: (m) => new ProtoWriter().int64(1, m.ID).finish(),
-  decode: (bytes) => ({ ID: toInt64(bag(bytes).v.get(1) ?? 0n) }),
+  encode: (m) => encodeSingleInt64(1, m.ID),
+  decode: decodeIdOnly,
 };
 
 /** `LeaseRevokeResponse { header = 1 }`. */
@@ -108,19 +138,33 @@ export const leaseRevokeResponseCodec: LeaseMessageCodec<LeaseRevokeResponse> = 
   decode: (bytes) => ({ header: header(bag(bytes).b) }),
 };
 
-/** `LeaseKeepAliveRequest { int64 ID = 1 }`. */
+/** `LeaseKeepAliveRequest { int64 ID = 1 }`: sent once per renewal, so written directly. */
 export const leaseKeepAliveRequestCodec: LeaseMessageCodec<LeaseKeepAliveRequest> = {
-  encode: (m) => new ProtoWriter().int64(1, m.ID).finish(),
-  decode: (bytes) => ({ ID: toInt64(bag(bytes).v.get(1) ?? 0n) }),
+  encode: (m) => encodeSingleInt64(1, m.ID),
+  decode: decodeIdOnly,
 };
 
-/** `LeaseKeepAliveResponse { header = 1; int64 ID = 2; int64 TTL = 3 }`. */
+/**
+ * `LeaseKeepAliveResponse { header = 1; int64 ID = 2; int64 TTL = 3 }`: decoded once per renewal,
+ * so read in one pass without the field bag (same rules: last value wins, a field of another wire
+ * type than its own is skipped).
+ */
 export const leaseKeepAliveResponseCodec: LeaseMessageCodec<LeaseKeepAliveResponse> = {
   encode: (m) =>
     new ProtoWriter().message(1, encodeHeader(m.header)).int64(2, m.ID).int64(3, m.TTL).finish(),
   decode: (bytes) => {
-    const { v, b } = bag(bytes);
-    return { header: header(b), ID: toInt64(v.get(2) ?? 0n), TTL: ttlOf(v.get(3) ?? 0n) };
+    let header: Uint8Array = NO_BYTES;
+    let id = 0n;
+    let ttl = 0;
+    const reader = new ProtoReader(bytes);
+    while (!reader.done) {
+      const key = reader.next();
+      if (key === BYTES_1) header = reader.bytes();
+      else if (key === VARINT_2) id = reader.varint();
+      else if (key === VARINT_3) ttl = reader.int64Number();
+      else reader.skip(key & 7);
+    }
+    return { header: decodeHeader(header), ID: toInt64(id), TTL: ttl };
   },
 };
 

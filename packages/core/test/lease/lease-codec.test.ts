@@ -6,6 +6,7 @@ import {
   leaseKeepAliveRequestCodec,
   leaseKeepAliveResponseCodec,
   leaseLeasesResponseCodec,
+  leaseRevokeRequestCodec,
   leaseRevokeResponseCodec,
   leaseTimeToLiveRequestCodec,
   leaseTimeToLiveResponseCodec,
@@ -53,6 +54,56 @@ describe("lease protobuf codec", () => {
     );
   });
 
+  it("reads a keep-alive response as protobuf does: last value wins, other wire types skipped", () => {
+    const bytes = Uint8Array.from([
+      // header { cluster_id: 1, member_id: 2^64 - 1 (ten bytes), revision: 5, raft_term: 7 }
+      0x0a, 0x11, 0x08, 0x01, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+      0x18, 0x05, 0x20, 0x07,
+      // ID = 9, then ID = 300 (the last one wins)
+      0x10, 0x09, 0x10, 0xac, 0x02,
+      // field 2 again, but length-delimited: not the int64 ID, skipped
+      0x12, 0x01, 0x63,
+      // TTL = -1 as a ten-byte varint
+      0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+      // unknown fixed64 field 9 and fixed32 field 10
+      0x49, 1, 2, 3, 4, 5, 6, 7, 8, 0x55, 1, 2, 3, 4,
+    ]);
+    expect(leaseKeepAliveResponseCodec.decode(bytes)).toEqual({
+      header: { clusterId: 1n, memberId: 2n ** 64n - 1n, revision: 5n, raftTerm: 7n },
+      ID: 300n,
+      TTL: -1,
+    });
+    expect(leaseKeepAliveResponseCodec.decode(new Uint8Array(0))).toEqual({
+      header: { clusterId: 0n, memberId: 0n, revision: 0n, raftTerm: 0n },
+      ID: 0n,
+      TTL: 0,
+    });
+  });
+
+  it("rejects over-long varints, field 0 and truncated fixed-width fields", () => {
+    const eleven = [0x10, ...Array.from({ length: 10 }, () => 0xff), 0x01];
+    expect(() => leaseKeepAliveResponseCodec.decode(Uint8Array.from(eleven))).toThrow(
+      /varint too long/,
+    );
+    expect(() => leaseKeepAliveResponseCodec.decode(Uint8Array.from([0x00, 0x01]))).toThrow(
+      /field number 0/,
+    );
+    expect(() => leaseKeepAliveResponseCodec.decode(Uint8Array.from([0x49, 1, 2]))).toThrow(
+      /truncated fixed-width/,
+    );
+    expect(() => leaseKeepAliveResponseCodec.decode(Uint8Array.from([0x0b]))).toThrow(
+      /unsupported wire type 3/,
+    );
+  });
+
+  it("encodes a negative lease ID in keep-alive and revoke requests as ten bytes", () => {
+    expect(hex(leaseKeepAliveRequestCodec.encode({ ID: -1n }))).toBe("08ffffffffffffffffff01");
+    expect(hex(leaseRevokeRequestCodec.encode({ ID: 2n ** 63n - 1n }))).toBe(
+      "08ffffffffffffffff7f",
+    );
+    expect(leaseKeepAliveRequestCodec.encode({ ID: 0n })).toHaveLength(0);
+  });
+
   it("round-trips every message", () => {
     fc.assert(
       fc.property(
@@ -74,6 +125,12 @@ describe("lease protobuf codec", () => {
           expect(leaseGrantResponseCodec.decode(leaseGrantResponseCodec.encode(grant))).toEqual(
             grant,
           );
+          expect(
+            leaseKeepAliveRequestCodec.decode(leaseKeepAliveRequestCodec.encode({ ID })),
+          ).toEqual({ ID });
+          expect(leaseRevokeRequestCodec.decode(leaseRevokeRequestCodec.encode({ ID }))).toEqual({
+            ID,
+          });
           const ka = { header, ID, TTL };
           expect(
             leaseKeepAliveResponseCodec.decode(leaseKeepAliveResponseCodec.encode(ka)),
