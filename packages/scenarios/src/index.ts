@@ -8,6 +8,7 @@ export type { CorpusEntry, StoredCorpusEntry } from "./corpus/index.js";
 export { DEFAULT_CORPUS_DIR, loadCorpus, replayCorpus, saveCorpusEntry } from "./corpus/index.js";
 export type { ParsedTraceEvent, TraceDivergence } from "./forensics/index.js";
 export { diffTraces, parseTrace } from "./forensics/index.js";
+export * from "./public/index.js";
 export type { JsonValue } from "./reporters/index.js";
 export {
   formatJson,
@@ -37,6 +38,7 @@ export {
   describeFailure,
   formatReplayCommand,
   InvariantViolation,
+  isInvariantViolation,
   parseDuration,
   parseShard,
   replayCase,

@@ -20,13 +20,18 @@ export const ExitCode = {
 export const HELP = `dsim: deterministic simulation testing for client resilience code
 
 usage:
-  dsim list
+  dsim list [--suites F]
   dsim run [suite...] [--runs N] [--seed S] [--shard k/n] [--reporter pretty|json|junit]
            [--out DIR] [--time-budget D] [--shrink-time D] [--shrink-steps N] [--check-determinism]
-           [--corpus DIR | --no-corpus] [--save-failures DIR]
-  dsim replay <suite> --path P [--seed S] [--trace FILE] [--html FILE] [--reporter pretty|json]
+           [--corpus DIR | --no-corpus] [--save-failures DIR] [--suites F]
+  dsim replay [--suites F] <suite> --path P [--seed S] [--trace FILE] [--html FILE] [--reporter pretty|json]
   dsim merge <report.json...> [--out DIR] [--reporter pretty|json|junit]
   dsim --help
+
+suite files:
+  --suites F        use the suites exported by F (a file or a quoted glob, TypeScript or
+                    JavaScript; default export: a suite or an array of suites) instead of the
+                    built-in ones; replay commands then repeat --suites F
 
 run options:
   --runs N          runs per suite (default: each suite's own default)

@@ -31,6 +31,7 @@ export async function replayCorpusEntry(
     seed: entry.seed,
     path: entry.path,
     ...(suite.demo === true ? { demo: true } : {}),
+    ...(suite.source === undefined ? {} : { suites: suite.source }),
   });
   const base = {
     name: corpusRowName(file),

@@ -1,5 +1,5 @@
 import type { TraceValue } from "@dsim/sim-server";
-import { InvariantViolation } from "./suite.js";
+import { isInvariantViolation } from "./suite.js";
 
 /** How a run's error reads in a report. */
 export interface FailureDescription {
@@ -12,12 +12,13 @@ export interface FailureDescription {
 }
 
 /**
- * Names a run's error. An {@link InvariantViolation} keeps its invariant; anything else a suite
- * throws (a kernel livelock, a bug in the workload) is still a failure of the property, reported
- * under `unexpected-error:<error name or code>` so it cannot be mistaken for a broken invariant.
+ * Names a run's error. An `InvariantViolation` (from any copy of this package) keeps its
+ * invariant; anything else a suite throws (a kernel livelock, a bug in the workload) is still a
+ * failure of the property, reported under `unexpected-error:<error name or code>` so it cannot be
+ * mistaken for a broken invariant.
  */
 export function describeFailure(error: unknown): FailureDescription {
-  if (error instanceof InvariantViolation) {
+  if (isInvariantViolation(error)) {
     const prefix = `${error.invariant}: `;
     const message = error.message.startsWith(prefix)
       ? error.message.slice(prefix.length)

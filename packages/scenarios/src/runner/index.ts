@@ -16,5 +16,5 @@ export { runSuite } from "./run-suite.js";
 export type { RunRange, Shard } from "./shard.js";
 export { parseShard, shardRange } from "./shard.js";
 export type { Suite } from "./suite.js";
-export { InvariantViolation } from "./suite.js";
+export { InvariantViolation, isInvariantViolation } from "./suite.js";
 export type { FailureReport, ReplayResult, RunRecord, SuiteResult } from "./types.js";

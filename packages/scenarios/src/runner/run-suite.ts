@@ -238,6 +238,7 @@ function buildFailure<C>(
       seed,
       path,
       ...(suite.demo === true ? { demo: true } : {}),
+      ...(suite.source === undefined ? {} : { suites: suite.source }),
     }),
   };
 }

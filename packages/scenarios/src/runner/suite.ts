@@ -27,7 +27,20 @@ export interface Suite<C> {
   plan(testCase: C): TraceValue;
   /** Runs one case to completion in `sim`; throws {@link InvariantViolation} on a broken invariant. */
   run(sim: Simulation, testCase: C): Promise<void>;
+  /**
+   * The file `dsim run --suites` loaded the suite from, as given on the command line. Set by the
+   * loader, not by suite authors: it makes the printed replay command repeat `--suites <file>`.
+   */
+  readonly source?: string;
 }
+
+/**
+ * Marks violations across copies of this module: a user's suite file may import a different copy
+ * of `@dsim/scenarios` than the CLI that runs it (a second install, a bundler), and a plain
+ * `instanceof` would then report its violations as unexpected errors (see
+ * {@link isInvariantViolation}).
+ */
+const VIOLATION_BRAND: unique symbol = Symbol.for("@dsim/scenarios.InvariantViolation");
 
 /** Thrown by a suite when an invariant does not hold. */
 export class InvariantViolation extends Error {
@@ -45,5 +58,14 @@ export class InvariantViolation extends Error {
     this.name = "InvariantViolation";
     this.invariant = invariant;
     this.details = details;
+    Object.defineProperty(this, VIOLATION_BRAND, { value: true });
   }
+}
+
+/**
+ * True for an {@link InvariantViolation} made by any copy of `@dsim/scenarios` (`instanceof`
+ * only knows its own copy's class).
+ */
+export function isInvariantViolation(value: unknown): value is InvariantViolation {
+  return typeof value === "object" && value !== null && VIOLATION_BRAND in value;
 }
