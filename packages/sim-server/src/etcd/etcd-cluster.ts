@@ -20,6 +20,7 @@ import {
 import { EtcdStatusError, EtcdTransportError } from "./etcd-status-error.js";
 import { IdGenerator } from "./id-generator.js";
 import { EtcdLeaseCounters } from "./keep-alive-stats.js";
+import type { EtcdLeaseEvent } from "./lease-observer.js";
 import { ServerLessor } from "./server-lessor.js";
 
 /** One member of the fake cluster as the outside sees it. */
@@ -98,11 +99,20 @@ export class EtcdCluster implements AsyncDisposable {
   #electionTimer: TimerHandle | undefined;
   #closed = false;
   #leaderChanges = 0;
+  readonly #countPlainStreams: boolean;
 
-  /** Validates `options`, creates the members and elects the first leader at once (term 1). */
-  constructor(options: EtcdClusterOptions, counters?: { readonly keepTimes?: boolean }) {
+  /**
+   * Validates `options`, creates the members and elects the first leader at once (term 1).
+   * `counters.requireLeaderOnly` counts only keep-alives that arrive on require-leader streams (a
+   * lessor's shared stream), so that a client's own `keepAliveOnce` streams do not count.
+   */
+  constructor(
+    options: EtcdClusterOptions,
+    counters?: { readonly keepTimes?: boolean; readonly requireLeaderOnly?: boolean },
+  ) {
     this.#o = resolveEtcdOptions(options);
     this.counters = new EtcdLeaseCounters(counters?.keepTimes ?? true);
+    this.#countPlainStreams = counters?.requireLeaderOnly !== true;
     for (let i = 0; i < this.#o.members; i++) {
       this.#members.push({
         index: i,
@@ -202,9 +212,11 @@ export class EtcdCluster implements AsyncDisposable {
       throw new EtcdStatusError("leaseExists");
     }
     const ttl = Math.max(request.TTL, this.#o.minLeaseTtl);
-    this.#lessor.grant(id, ttl, this.#o.clock.now());
+    const now = this.#o.clock.now();
+    this.#lessor.grant(id, ttl, now);
     this.#revision += 1n;
     this.#trace("lease.grant", { id, ttl });
+    this.#observe({ kind: "grant", at: now, id, ttl });
     return { header: this.#header(member), ID: id, TTL: ttl, error: "" };
   }
 
@@ -214,8 +226,10 @@ export class EtcdCluster implements AsyncDisposable {
     this.#requireLeader(member);
     if (this.#lessor.revoke(id) === undefined) throw new EtcdStatusError("leaseNotFound");
     this.#revision += 1n;
-    this.counters.ended({ id, at: this.#o.clock.now(), kind: "revoked" });
+    const now = this.#o.clock.now();
+    this.counters.ended({ id, at: now, kind: "revoked" });
     this.#trace("lease.revoke", { id });
+    this.#observe({ kind: "revoke", at: now, id });
     return { header: this.#header(member) };
   }
 
@@ -224,14 +238,17 @@ export class EtcdCluster implements AsyncDisposable {
     const member = this.#serving(index);
     this.#requireLeader(member);
     const lease = this.#lessor.get(request.ID);
-    const ttl = this.#lessor.remaining(request.ID, this.#o.clock.now());
+    const now = this.#o.clock.now();
+    const ttl = this.#lessor.remaining(request.ID, now);
     const encoder = new TextEncoder();
+    // A lease in its expiry window (TTL 0, not yet revoked) still has its granted TTL and keys.
+    const grantedTTL = lease?.ttl ?? 0;
+    this.#observe({ kind: "time-to-live", at: now, id: request.ID, ttl, grantedTTL });
     return {
       header: this.#header(member),
       ID: request.ID,
       TTL: ttl,
-      // A lease in its expiry window (TTL 0, not yet revoked) still has its granted TTL and keys.
-      grantedTTL: lease?.ttl ?? 0,
+      grantedTTL,
       keys: request.keys && lease ? [...lease.keys].map((k) => encoder.encode(k)) : [],
     };
   }
@@ -334,8 +351,11 @@ export class EtcdCluster implements AsyncDisposable {
     });
   }
 
-  /** Ends every keep-alive stream at member `index` with `error` (e.g. a GOAWAY from the member). */
-  endStreams(index: number, error: Error): void {
+  /**
+   * Ends every keep-alive stream at member `index` with `error` (e.g. a GOAWAY from the member), or
+   * cleanly (status OK) when `error` is `undefined`.
+   */
+  endStreams(index: number, error: Error | undefined): void {
     this.#endSessions(this.#member(index), error);
   }
 
@@ -397,8 +417,10 @@ export class EtcdCluster implements AsyncDisposable {
     this.#leader = member;
     this.#leaderChanges += 1;
     // etcd: Promote(electionTimeout): every lease is renewed by the election.
-    this.#lessor.promote(this.#o.clock.now(), this.#o.electionTimeoutMs);
+    const now = this.#o.clock.now();
+    this.#lessor.promote(now, this.#o.electionTimeoutMs);
     this.#trace("leader.elected", { member: member.index, term: this.#term });
+    this.#observe({ kind: "promote", at: now });
     for (const wake of [...this.#leaderWaiters]) wake();
   }
 
@@ -409,6 +431,7 @@ export class EtcdCluster implements AsyncDisposable {
     this.#leaderChanges += 1;
     this.#lessor.demote();
     this.#trace("leader.lost", { member: old.index, term: this.#term, why });
+    this.#observe({ kind: "demote", at: this.#o.clock.now() });
     this.#ensureElection();
   }
 
@@ -466,6 +489,7 @@ export class EtcdCluster implements AsyncDisposable {
       this.#revision += 1n;
       this.counters.ended({ id: lease.id, at: now, kind: "expired" });
       this.#trace("lease.expired", { id: lease.id, ttl: lease.ttl });
+      this.#observe({ kind: "expire", at: now, id: lease.id });
     }
   }
 
@@ -476,12 +500,14 @@ export class EtcdCluster implements AsyncDisposable {
     const now = this.#o.clock.now();
     // One lookup serves the counters and, on the fast path, the renewal.
     const lease = this.#lessor.get(id);
-    this.counters.keepAliveCached(id, now, lease);
+    if (state.requireLeader || this.#countPlainStreams)
+      this.counters.keepAliveCached(id, now, lease);
     if (this.#o.traceKeepAlives) this.#trace("lease.keepalive", { id, member: state.member.index });
     if (!state.busy && state.queue.length === 0 && this.#leaderFor(state.member) !== undefined) {
       // What `#pump` would do for a lone request, without the queue round trip or a second lookup.
-      const ttl = this.#lessor.renewLease(lease, now);
-      state.listener.onResponse({ header: this.#header(state.member), ID: id, TTL: ttl ?? 0 });
+      const ttl = this.#lessor.renewLease(lease, now) ?? 0;
+      this.#observe({ kind: "renew", at: now, id, ttl });
+      state.listener.onResponse({ header: this.#header(state.member), ID: id, TTL: ttl });
       return;
     }
     state.queue.push(id);
@@ -498,8 +524,10 @@ export class EtcdCluster implements AsyncDisposable {
         return;
       }
       const id = state.queue.shift() as bigint;
-      const ttl = this.#lessor.renew(id, this.#o.clock.now());
-      state.listener.onResponse({ header: this.#header(state.member), ID: id, TTL: ttl ?? 0 });
+      const now = this.#o.clock.now();
+      const ttl = this.#lessor.renew(id, now) ?? 0;
+      this.#observe({ kind: "renew", at: now, id, ttl });
+      state.listener.onResponse({ header: this.#header(state.member), ID: id, TTL: ttl });
     }
   }
 
@@ -524,7 +552,7 @@ export class EtcdCluster implements AsyncDisposable {
     });
   }
 
-  #endSessions(member: Member, error: Error): void {
+  #endSessions(member: Member, error: Error | undefined): void {
     for (const state of [...member.sessions]) this.#endSession(state, error, true);
   }
 
@@ -585,6 +613,10 @@ export class EtcdCluster implements AsyncDisposable {
     });
     member.header = header;
     return header;
+  }
+
+  #observe(event: EtcdLeaseEvent): void {
+    this.#o.observer?.onLeaseEvent(event);
   }
 
   #trace(kind: string, data: { readonly [key: string]: TraceValue }): void {

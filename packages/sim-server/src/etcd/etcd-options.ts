@@ -1,5 +1,6 @@
 import type { Clock } from "@dsim/core";
 import type { SeededRandom, TraceValue } from "../kernel/contracts.js";
+import type { EtcdLeaseObserver } from "./lease-observer.js";
 
 /** Where the fake etcd records what happened (a `Simulation`'s trace fits). */
 export interface EtcdTraceSink {
@@ -30,6 +31,8 @@ export interface EtcdClusterOptions {
   readonly traceKeepAlives?: boolean;
   /** Cluster ID reported in response headers. Default 0x1000n. */
   readonly clusterId?: bigint;
+  /** Told of every change to the lease table and every lease answer (for model checks). */
+  readonly observer?: EtcdLeaseObserver;
 }
 
 /** Validated options with defaults. */
@@ -45,6 +48,7 @@ export interface ResolvedEtcdOptions {
   readonly trace: EtcdTraceSink | undefined;
   readonly traceKeepAlives: boolean;
   readonly clusterId: bigint;
+  readonly observer: EtcdLeaseObserver | undefined;
   /** Seconds: ceil(1.5 × electionTimeout). */
   readonly minLeaseTtl: number;
 }
@@ -75,6 +79,9 @@ export function resolveEtcdOptions(options: EtcdClusterOptions): ResolvedEtcdOpt
   }
   const electionTimeoutMs = positive("electionTimeoutMs", options.electionTimeoutMs, 1000);
   const maxRevokesPerTick = positive("maxRevokesPerTick", options.maxRevokesPerTick, 500);
+  if (options.observer !== undefined && typeof options.observer.onLeaseEvent !== "function") {
+    throw new TypeError("EtcdCluster: options.observer must have an onLeaseEvent method");
+  }
   if (!Number.isInteger(maxRevokesPerTick)) {
     throw new RangeError("EtcdCluster: maxRevokesPerTick must be an integer");
   }
@@ -90,6 +97,7 @@ export function resolveEtcdOptions(options: EtcdClusterOptions): ResolvedEtcdOpt
     trace: options.trace,
     traceKeepAlives: options.traceKeepAlives ?? false,
     clusterId: options.clusterId ?? 0x1000n,
+    observer: options.observer,
     minLeaseTtl: Math.ceil((1.5 * electionTimeoutMs) / 1000),
   };
 }

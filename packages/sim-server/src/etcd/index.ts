@@ -20,4 +20,5 @@ export {
   type LeaseModelOp,
   type LeaseModelOutput,
 } from "./lease-model.js";
+export type { EtcdLeaseEvent, EtcdLeaseObserver } from "./lease-observer.js";
 export { type ServerLease, ServerLessor } from "./server-lessor.js";

@@ -7,7 +7,11 @@ export type LeaseModelOp =
   | { readonly kind: "renew"; readonly id: bigint }
   | { readonly kind: "timeToLive"; readonly id: bigint }
   | { readonly kind: "advance"; readonly ms: number }
-  | { readonly kind: "transferLeader" };
+  | { readonly kind: "transferLeader" }
+  /** The leader stepped down and nobody leads yet: every lease is frozen (etcd `Demote`). */
+  | { readonly kind: "demote" }
+  /** A member became leader: every lease expires ET + TTL from now (etcd `Promote`). */
+  | { readonly kind: "promote" };
 
 /** What an operation answered: comparable with `toEqual`. */
 export type LeaseModelOutput =
@@ -26,7 +30,9 @@ export interface LeaseModelConfig {
  * expiry = now + granted TTL and answers the granted TTL, unknown/expired → 0; TimeToLive =
  * floor(remaining s), 0 for an expired lease the expiry loop has not removed yet, −1 once it is
  * gone; the expiry loop runs at every multiple of the revoke interval and removes leases with
- * expiry ≤ tick; a leader change sets every expiry to now + ET + TTL.
+ * expiry ≤ tick; a leader change sets every expiry to now + ET + TTL. While no member leads
+ * (between `demote` and `promote`) nothing expires and TimeToLive reports the granted TTL, as a
+ * demoted etcd lessor sets every expiry to "forever".
  */
 export class LeaseModel {
   readonly #config: LeaseModelConfig;
@@ -35,6 +41,11 @@ export class LeaseModel {
 
   constructor(config: LeaseModelConfig) {
     this.#config = config;
+  }
+
+  /** IDs of the leases the model holds. */
+  ids(): bigint[] {
+    return [...this.#leases.keys()];
   }
 
   /** Model time (ms). */
@@ -71,6 +82,9 @@ export class LeaseModel {
         // Gone only once revoked or removed by the expiry loop: an expired lease still waiting
         // for the loop answers TTL 0 (remaining is in (−0.5 s, 0], truncated toward zero).
         if (lease === undefined) return { ok: true, ttl: -1, grantedTTL: 0 };
+        if (lease.expiry === Number.POSITIVE_INFINITY) {
+          return { ok: true, ttl: lease.ttl, grantedTTL: lease.ttl };
+        }
         const remaining = Math.trunc((lease.expiry - this.#now) / 1000);
         return { ok: true, ttl: remaining === 0 ? 0 : remaining, grantedTTL: lease.ttl };
       }
@@ -83,6 +97,10 @@ export class LeaseModel {
         this.#now = end;
         return { ok: true };
       }
+      case "demote":
+        for (const lease of this.#leases.values()) lease.expiry = Number.POSITIVE_INFINITY;
+        return { ok: true };
+      case "promote":
       case "transferLeader":
         for (const lease of this.#leases.values()) {
           lease.expiry = this.#now + this.#config.electionTimeoutMs + lease.ttl * 1000;
