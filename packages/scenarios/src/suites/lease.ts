@@ -7,16 +7,18 @@ export function makeLeaseSuite(): Suite<LeaseCase> {
   return {
     name: "lease",
     description:
-      "Lessor vs a fake etcd cluster: keep-alive rate, buffers, no-leader, expiry, leaks",
+      "Lessor vs a fake etcd cluster: keep-alive rate and gaps, buffers, no-leader, expiry, per-call outcomes, leaks",
     defaultRuns: 1_000,
     arbitrary: leaseCaseArbitrary,
     plan: (testCase) => ({
       members: testCase.members,
+      electionTimeoutMs: testCase.electionTimeoutMs,
       transport: testCase.transport,
       latencyMs: testCase.latencyMs,
       leases: testCase.leases.map((l) => ({ ...l })),
       subscribers: testCase.subscribers.map((s) => ({ ...s })),
       faults: testCase.faults.map((f) => ({ ...f })),
+      probes: testCase.probes.map((p) => ({ ...p })),
     }),
     run: (sim, testCase) => runLeaseCase(sim, testCase),
   };

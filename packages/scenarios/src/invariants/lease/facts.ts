@@ -36,6 +36,66 @@ export interface SubscriberFact {
   lastReadAt: number | null;
   /** Times `whenClosed` resolved (must be 1 at the end). */
   closeNotifications: number;
+  /** How its consumer reads (`fast`, `async`, `slow`, `stalled`, `never`). */
+  readonly consumer: string;
+  /** When the consumer read each response. */
+  readonly readTimes: number[];
+}
+
+/** What a unary call (or keepAliveOnce) of the workload returned. */
+export type ProbeOutcome =
+  | {
+      readonly ok: true;
+      readonly ttl?: number;
+      readonly grantedTTL?: number;
+      readonly keys?: readonly string[];
+      readonly ids?: readonly bigint[];
+    }
+  | {
+      readonly ok: false;
+      /** The `DsimError` code, or null when the error was not a typed one. */
+      readonly code: string | null;
+      readonly name: string;
+    };
+
+/** One call of the workload and how it went. */
+export interface ProbeFact {
+  readonly index: number;
+  readonly kind: "time-to-live" | "leases" | "keep-alive-once" | "grant-too-large";
+  /** Lease index in the case. */
+  readonly lease: number;
+  readonly keys: boolean;
+  /** Made in the liveness phase, after every fault healed. */
+  readonly afterHeal: boolean;
+  readonly startAt: number;
+  /** When the caller aborted it before it settled (null: never). */
+  abortAt: number | null;
+  settledAt: number | null;
+  outcome: ProbeOutcome | null;
+}
+
+/** The facts of the new per-call, per-gap and per-stream invariants (absolute times, ms). */
+export interface RunFacts {
+  /** Lease IDs and granted TTLs (s) per lease index. */
+  readonly leaseIds: readonly bigint[];
+  readonly grantedTtlS: readonly number[];
+  /** The key attached to each lease (TimeToLive `keys`). */
+  readonly leaseKeys: readonly string[];
+  /** Stretches in which some fault disturbed the cluster or the path to it. */
+  readonly disruptions: readonly Interval[];
+  /** When each lease ended at the server (expired or revoked), or undefined. */
+  readonly endedAt: (id: bigint) => number | undefined;
+  readonly requestTimes: (id: bigint) => readonly number[];
+  readonly subscribers: readonly SubscriberFact[];
+  readonly probes: readonly ProbeFact[];
+  /** One-way latency outside faults. */
+  readonly latencyMs: number;
+  readonly transportSlackMs: number;
+  /** The lessor's send-loop period and the server's expiry-loop period. */
+  readonly sendIntervalMs: number;
+  readonly revokeIntervalMs: number;
+  /** When the workload called `close()`. */
+  readonly closedAt: number;
 }
 
 /** A stretch of time in which no member saw a leader while every member was up. */

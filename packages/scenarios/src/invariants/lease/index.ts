@@ -1,5 +1,21 @@
-export type { Interval, LeaseFacts, LeaseViolation, SubscriberFact } from "./facts.js";
+export { callBoundMs, checkCallOutcomes } from "./call-outcomes.js";
+export type {
+  Interval,
+  LeaseFacts,
+  LeaseViolation,
+  ProbeFact,
+  ProbeOutcome,
+  RunFacts,
+  SubscriberFact,
+} from "./facts.js";
+export { LeaseModelAudit } from "./model-audit.js";
+export { checkDeliveryKeepsUp, checkRenewalGaps, renewalBoundMs } from "./renewal-gaps.js";
 export { checkNeverExpires, checkNoOrphanRequests, checkRequestRate } from "./server-side.js";
+export {
+  checkNoListenersLeft,
+  checkSharedStreamLeftAlone,
+  type RecordedStream,
+} from "./stream-side.js";
 export {
   checkAnchorsSurvive,
   checkBufferBound,
@@ -9,3 +25,4 @@ export {
   checkRequireLeaderCloses,
   RESPONSE_BUFFER,
 } from "./subscriber-side.js";
+export { ASYNC_WORK_MS } from "./work.js";

@@ -1,3 +1,4 @@
+import { MAX_LEASE_TTL } from "@dsim/core";
 import fc from "fast-check";
 
 /** One fault of a lease case. Times are virtual ms from the start of the run. */
@@ -17,6 +18,8 @@ export type LeaseFault =
     }
   /** Every member sends GOAWAY (direct transport: its keep-alive streams end with UNAVAILABLE). */
   | { readonly at: number; readonly kind: "goaway" }
+  /** Every member ends its keep-alive streams with `status` (`ok`: a clean end of stream). */
+  | { readonly at: number; readonly kind: "stream-end"; readonly status: StreamEndStatus }
   /** Keep-alive responses are lost with `probability` for `durationMs`. */
   | {
       readonly at: number;
@@ -41,8 +44,24 @@ export type LeaseFault =
       readonly latencyMs: number;
     };
 
-/** How a subscriber consumes its subscription. */
-export type Consumer = "fast" | "slow" | "never";
+/** The gRPC status a server ends keep-alive streams with in a `stream-end` fault. */
+export type StreamEndStatus =
+  | "ok"
+  | "cancelled"
+  | "internal"
+  | "unknown"
+  | "resource-exhausted"
+  | "unavailable";
+
+/**
+ * How a subscriber consumes its subscription: `fast` reads every response at once; `async` awaits
+ * asynchronous work (`ASYNC_WORK_MS`) after each read; `slow` sleeps 5 s between reads;
+ * `stalled` reads a few responses and then never again; `never` never reads.
+ */
+export type Consumer = "fast" | "async" | "slow" | "stalled" | "never";
+
+/** Which AbortSignal a caller passes: none, the run's one shared signal, or its own. */
+export type SignalMode = "none" | "shared" | "own";
 
 /** One `keepAlive` caller. */
 export interface SubscriberPlan {
@@ -53,6 +72,27 @@ export interface SubscriberPlan {
   readonly startAt: number;
   /** When the subscriber cancels (its signal aborts), or null for never. */
   readonly cancelAt: number | null;
+  /**
+   * Subscribers that never cancel may pass the run's shared signal (to `keepAlive` and to every
+   * `receive`), as callers that reuse one signal for everything do.
+   */
+  readonly sharedSignal: boolean;
+}
+
+/** A unary call (or `keepAliveOnce`) the workload makes. */
+export type ProbeKind = "time-to-live" | "leases" | "keep-alive-once" | "grant-too-large";
+
+/** One call of the workload, judged on its own against the server's health at the time. */
+export interface ProbePlan {
+  readonly at: number;
+  readonly kind: ProbeKind;
+  /** Index into {@link LeaseCase.leases} (ignored by `leases` and `grant-too-large`). */
+  readonly lease: number;
+  /** TimeToLive: also ask for the attached keys. */
+  readonly keys: boolean;
+  readonly signal: SignalMode;
+  /** With an own signal: abort it this long after the call (null: never). */
+  readonly abortAfter: number | null;
 }
 
 /** One lease of a case. */
@@ -73,6 +113,8 @@ export interface LeasePlan {
 /** One generated case of the `lease` suite. */
 export interface LeaseCase {
   readonly members: 1 | 3 | 5;
+  /** Raft election timeout (ms): 1000 (etcd's default, min TTL 2 s) or 500 (min TTL 1 s). */
+  readonly electionTimeoutMs: 1000 | 500;
   /** `direct`: in-process transport; `grpc`: the real client stack over the fake gRPC transport. */
   readonly transport: "direct" | "grpc";
   /** One-way latency in ms (direct transport). */
@@ -80,6 +122,7 @@ export interface LeaseCase {
   readonly leases: readonly LeasePlan[];
   readonly subscribers: readonly SubscriberPlan[];
   readonly faults: readonly LeaseFault[];
+  readonly probes: readonly ProbePlan[];
 }
 
 /** Faults start within this window. */
@@ -105,6 +148,18 @@ const faultArb: fc.Arbitrary<LeaseFault> = fc.oneof(
   fc.record({ at, kind: fc.constant("goaway" as const) }),
   fc.record({
     at,
+    kind: fc.constant("stream-end" as const),
+    status: fc.constantFrom<StreamEndStatus>(
+      "ok",
+      "cancelled",
+      "internal",
+      "unknown",
+      "resource-exhausted",
+      "unavailable",
+    ),
+  }),
+  fc.record({
+    at,
     kind: fc.constant("drop-responses" as const),
     durationMs: duration,
     probability: fc.constantFrom(0.3, 0.7, 1),
@@ -124,13 +179,32 @@ const faultArb: fc.Arbitrary<LeaseFault> = fc.oneof(
   }),
 );
 
+/**
+ * TTLs from the 1–2 s range (where rounding and the 500 ms send tick decide whether a lease
+ * survives) through the usual seconds to days, months and etcd's maximum, with the ones whose
+ * TTL or TTL/3 in ms straddle the 2^31−1 ms timer limit.
+ */
+export const EXTREME_TTLS: readonly number[] = [
+  86_400,
+  30 * 86_400,
+  2_147_483,
+  2_147_484,
+  6_442_450,
+  6_442_451,
+  MAX_LEASE_TTL,
+];
+
+const consumerArb = fc.constantFrom<Consumer>("fast", "async", "slow", "stalled", "never");
+
 const leaseArb: fc.Arbitrary<LeasePlan> = fc.record({
   ttl: fc.oneof(
-    { arbitrary: fc.integer({ min: 5, max: 12 }), weight: 2 },
-    { arbitrary: fc.integer({ min: 12, max: 30 }), weight: 1 },
+    { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 2 },
+    { arbitrary: fc.integer({ min: 3, max: 12 }), weight: 4 },
+    { arbitrary: fc.integer({ min: 12, max: 30 }), weight: 2 },
+    { arbitrary: fc.constantFrom(...EXTREME_TTLS), weight: 1 },
   ),
   anchored: fc.boolean(),
-  anchorConsumer: fc.constantFrom<Consumer>("fast", "slow", "never"),
+  anchorConsumer: consumerArb,
   revokeAt: fc.option(fc.integer({ min: 1000, max: 50_000 }), { nil: null, freq: 4 }),
 });
 
@@ -139,20 +213,42 @@ function subscriberArb(leases: number): fc.Arbitrary<SubscriberPlan> {
     .record({
       lease: fc.nat(leases - 1),
       requireLeader: fc.boolean(),
-      consumer: fc.constantFrom<Consumer>("fast", "slow", "never"),
+      consumer: consumerArb,
       startAt: fc.integer({ min: 0, max: 45_000 }),
       cancelAfter: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: null }),
+      sharedSignal: fc.boolean(),
     })
-    .map(({ cancelAfter, ...rest }) => ({
+    .map(({ cancelAfter, sharedSignal, ...rest }) => ({
       ...rest,
       cancelAt: cancelAfter === null ? null : rest.startAt + cancelAfter,
+      sharedSignal: sharedSignal && cancelAfter === null,
     }));
+}
+
+function probeArb(leases: number): fc.Arbitrary<ProbePlan> {
+  return fc
+    .record({
+      at: fc.integer({ min: 0, max: FAULT_WINDOW_MS + 10_000 }),
+      kind: fc.constantFrom<ProbeKind>(
+        "time-to-live",
+        "leases",
+        "keep-alive-once",
+        "keep-alive-once",
+        "grant-too-large",
+      ),
+      lease: fc.nat(leases - 1),
+      keys: fc.boolean(),
+      signal: fc.constantFrom<SignalMode>("none", "shared", "own"),
+      abortAfter: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }),
+    })
+    .map((p) => ({ ...p, abortAfter: p.signal === "own" ? p.abortAfter : null }));
 }
 
 /** Generates cases; shrinking makes fault lists shorter, faults earlier and shorter. */
 export const leaseCaseArbitrary: fc.Arbitrary<LeaseCase> = fc
   .record({
     members: fc.constantFrom<1 | 3 | 5>(1, 3, 5),
+    electionTimeoutMs: fc.constantFrom<1000 | 500>(1000, 1000, 500),
     transport: fc.constantFrom<"direct" | "grpc">("direct", "direct", "grpc"),
     latencyMs: fc.integer({ min: 1, max: 20 }),
     leases: fc.array(leaseArb, { minLength: 1, maxLength: 3 }),
@@ -160,11 +256,13 @@ export const leaseCaseArbitrary: fc.Arbitrary<LeaseCase> = fc
   .chain((base) =>
     fc.record({
       members: fc.constant(base.members),
+      electionTimeoutMs: fc.constant(base.electionTimeoutMs),
       transport: fc.constant(base.transport),
       latencyMs: fc.constant(base.latencyMs),
       leases: fc.constant(base.leases),
       subscribers: fc.array(subscriberArb(base.leases.length), { maxLength: 5 }),
       faults: fc.array(faultArb, { maxLength: 4 }),
+      probes: fc.array(probeArb(base.leases.length), { maxLength: 6 }),
     }),
   );
 

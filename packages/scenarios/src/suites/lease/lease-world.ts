@@ -1,5 +1,6 @@
 import {
   ClientConn,
+  GrpcCode,
   GrpcLeaseClient,
   type LeaseClient,
   LeaseMethod,
@@ -8,6 +9,8 @@ import {
 } from "@dsim/core";
 import {
   EtcdCluster,
+  type EtcdLeaseObserver,
+  EtcdStatusError,
   EtcdTransportError,
   GrpcDialer,
   GrpcServer,
@@ -15,9 +18,29 @@ import {
   type Simulation,
   serveEtcdLease,
 } from "@dsim/sim-server";
-import type { LeaseCase } from "./lease-case.js";
+import type { LeaseCase, StreamEndStatus } from "./lease-case.js";
+import { RecordingLeaseClient, type StreamFact } from "./recording-lease-client.js";
 
-const UNAVAILABLE = 14;
+/**
+ * The error a server ends keep-alive streams with for each `stream-end` status (`undefined`: a
+ * clean end, status OK), with the messages etcd and grpc-go send for them.
+ */
+export function streamEndError(status: StreamEndStatus): Error | undefined {
+  switch (status) {
+    case "ok":
+      return undefined;
+    case "cancelled":
+      return new EtcdStatusError("requestCanceled");
+    case "internal":
+      return new EtcdTransportError(GrpcCode.INTERNAL, "transport: internal stream error");
+    case "unknown":
+      return new EtcdTransportError(GrpcCode.UNKNOWN, "etcdserver: unknown error");
+    case "resource-exhausted":
+      return new EtcdTransportError(GrpcCode.RESOURCE_EXHAUSTED, "etcdserver: too many requests");
+    case "unavailable":
+      return new EtcdTransportError(GrpcCode.UNAVAILABLE, "transport is closing");
+  }
+}
 
 /** The world of one lease case: the fake cluster, a transport, and the lessor under test. */
 export interface LeaseWorld {
@@ -34,6 +57,10 @@ export interface LeaseWorld {
   setPartition(on: boolean): void;
   /** GOAWAY from every member. */
   goaway(): void;
+  /** Every member ends its keep-alive streams with `status`. */
+  endStreams(status: StreamEndStatus): void;
+  /** Every keep-alive stream the lessor opened, as recorded between lessor and transport. */
+  readonly streams: readonly StreamFact[];
   /** Restarts member `index` after `downMs`. */
   restart(index: number, downMs: number): void;
   /** Closes the transport and the cluster (the lessor is closed by the case itself). */
@@ -57,21 +84,34 @@ function traceLogger(sim: Simulation): Logger {
 export function buildLeaseWorld(
   sim: Simulation,
   testCase: LeaseCase,
-  options: { readonly keepTimes?: boolean; readonly traceLessor?: boolean } = {},
+  options: {
+    readonly keepTimes?: boolean;
+    readonly traceLessor?: boolean;
+    /** Told of every lease event of the fake cluster (the run's model check). */
+    readonly observer?: EtcdLeaseObserver;
+  } = {},
 ): LeaseWorld {
   const cluster = new EtcdCluster(
     {
       clock: sim.clockFor("etcd"),
       random: sim.randomFor("etcd"),
       members: testCase.members,
+      electionTimeoutMs: testCase.electionTimeoutMs,
       trace: sim.trace,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     },
-    { keepTimes: options.keepTimes ?? true },
+    // The workload's own keepAliveOnce calls are not the lessor's background renewals.
+    { keepTimes: options.keepTimes ?? true, requireLeaderOnly: true },
   );
   const lessorOptions = {
     clock: sim.clockFor("lessor"),
     metadata: { "client-api-version": ["3.4"] },
     ...(options.traceLessor === false ? {} : { logger: traceLogger(sim) }),
+  };
+  const endStreams = (status: StreamEndStatus): void => {
+    for (let i = 0; i < testCase.members; i++) {
+      if (cluster.isUp(i)) cluster.endStreams(i, streamEndError(status));
+    }
   };
   if (testCase.transport === "direct") {
     const endpoints = Array.from({ length: testCase.members }, (_, i) => i);
@@ -82,7 +122,8 @@ export function buildLeaseWorld(
       endpoints,
       latencyMs: testCase.latencyMs,
     });
-    const lessor = new Lessor({ ...lessorOptions, client });
+    const recorder = new RecordingLeaseClient(client, () => sim.now());
+    const lessor = new Lessor({ ...lessorOptions, client: recorder });
     const drops = { responses: 0, requests: 0, partition: false };
     const apply = (): void => {
       client.dropResponses = drops.partition ? 1 : drops.responses;
@@ -91,6 +132,8 @@ export function buildLeaseWorld(
     return {
       cluster,
       lessor,
+      endStreams,
+      streams: recorder.streams,
       setLatency: (ms) => {
         client.latencyMs = ms;
       },
@@ -104,7 +147,10 @@ export function buildLeaseWorld(
       },
       goaway: () => {
         for (let i = 0; i < testCase.members; i++) {
-          cluster.endStreams(i, new EtcdTransportError(UNAVAILABLE, "the server sent GOAWAY"));
+          cluster.endStreams(
+            i,
+            new EtcdTransportError(GrpcCode.UNAVAILABLE, "the server sent GOAWAY"),
+          );
         }
       },
       restart: (index, downMs) => cluster.restartMember(index, downMs),
@@ -130,7 +176,8 @@ export function buildLeaseWorld(
     random: sim.randomFor("conn"),
   });
   const client: LeaseClient = new GrpcLeaseClient(conn);
-  const lessor = new Lessor({ ...lessorOptions, client });
+  const recorder = new RecordingLeaseClient(client, () => sim.now());
+  const lessor = new Lessor({ ...lessorOptions, client: recorder });
   const drops = { responses: 0, requests: 0, partition: false };
   const apply = (): void => {
     const responses = drops.partition ? 1 : drops.responses;
@@ -145,6 +192,8 @@ export function buildLeaseWorld(
   return {
     cluster,
     lessor,
+    endStreams,
+    streams: recorder.streams,
     setLatency: (ms) => {
       for (let i = 0; i < servers.length; i++) {
         sim.net.setLink("client", `etcd-${i}`, { latencyMs: ms });

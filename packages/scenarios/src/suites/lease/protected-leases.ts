@@ -19,6 +19,7 @@ export function disruptionMs(
         ? 2 * fault.downMs + 2 * electionTimeoutMs + 3000
         : fault.downMs + 2 * electionTimeoutMs;
     case "goaway":
+    case "stream-end":
       return grpc ? 3000 : 1000;
     case "drop-responses":
     case "drop-requests":
@@ -27,6 +28,26 @@ export function disruptionMs(
     case "latency":
       return fault.durationMs + fault.latencyMs;
   }
+}
+
+/**
+ * The stretches in which some fault disturbs the cluster or the client's path to it, merged and
+ * sorted: everything outside them is healthy (a leader, the base latency, nothing dropped).
+ */
+export function disruptionWindows(
+  testCase: LeaseCase,
+  electionTimeoutMs: number,
+): { start: number; end: number }[] {
+  const windows = testCase.faults
+    .map((f) => ({ start: f.at, end: f.at + disruptionMs(f, testCase, electionTimeoutMs) }))
+    .sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number }[] = [];
+  for (const w of windows) {
+    const last = merged.at(-1);
+    if (last !== undefined && w.start <= last.end) last.end = Math.max(last.end, w.end);
+    else merged.push({ ...w });
+  }
+  return merged;
 }
 
 /** The largest one-way latency a case can have. */

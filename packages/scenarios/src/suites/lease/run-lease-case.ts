@@ -1,29 +1,47 @@
-import { KeepAliveHaltedError, type KeepAliveSubscription, sleep } from "@dsim/core";
+import { getEventListeners } from "node:events";
+import { KeepAliveHaltedError } from "@dsim/core";
 import type { Simulation, TraceValue } from "@dsim/sim-server";
 import {
   checkAnchorsSurvive,
   checkBufferBound,
+  checkCallOutcomes,
   checkCloseAfterLeaseEnd,
   checkCloseOnce,
+  checkDeliveryKeepsUp,
   checkIsolation,
   checkNeverExpires,
+  checkNoListenersLeft,
   checkNoOrphanRequests,
+  checkRenewalGaps,
   checkRequestRate,
   checkRequireLeaderCloses,
+  checkSharedStreamLeftAlone,
   type Interval,
   type LeaseFacts,
+  LeaseModelAudit,
   type LeaseViolation,
+  type ProbeFact,
+  type RunFacts,
   type SubscriberFact,
 } from "../../invariants/lease/index.js";
 import { InvariantViolation } from "../../runner/suite.js";
-import { FAULT_WINDOW_MS, faultsEnd, type LeaseCase, type LeaseFault } from "./lease-case.js";
+import {
+  type Consumer,
+  FAULT_WINDOW_MS,
+  faultsEnd,
+  type LeaseCase,
+  type LeaseFault,
+} from "./lease-case.js";
+import { consume, SLOW_READ_MS, type Tracked } from "./lease-consumers.js";
+import { type ProbeContext, runProbe } from "./lease-probes.js";
 import { buildLeaseWorld, type LeaseWorld } from "./lease-world.js";
-import { maxLatencyMs, protectedLeases } from "./protected-leases.js";
+import { disruptionWindows, maxLatencyMs, protectedLeases } from "./protected-leases.js";
 
 /** Observation step of the safety phase (ms). */
 const STEP_MS = 250;
-/** How long a slow consumer sleeps between reads (ms). */
-const SLOW_READ_MS = 5000;
+/** The lessor's send-loop period and the fake etcd's expiry-loop period (both defaults). */
+const SEND_INTERVAL_MS = 500;
+const REVOKE_INTERVAL_MS = 500;
 /** After every fault healed, a fresh lease must be kept alive within this bound (ms). */
 export const LIVENESS_BOUND_MS = 15_000;
 /** The same over gRPC, where the channel's reconnect backoff adds up to about a minute. */
@@ -86,6 +104,9 @@ function applyFault(
     case "goaway":
       world.goaway();
       break;
+    case "stream-end":
+      world.endStreams(fault.status);
+      break;
     case "drop-responses":
     case "drop-requests": {
       const kind = fault.kind === "drop-responses" ? "responses" : "requests";
@@ -104,46 +125,19 @@ function applyFault(
   }
 }
 
-interface Tracked {
-  readonly fact: SubscriberFact;
-  readonly sub: KeepAliveSubscription;
-  lastBuffered: number;
-}
-
-/** Starts a consumer task for `t` according to its plan. */
-function consume(
-  sim: Simulation,
-  t: Tracked,
-  consumer: "fast" | "slow" | "never",
-  running: { n: number },
-): void {
-  if (consumer === "never") return;
-  running.n += 1;
-  sim.spawn(`consumer-${t.fact.index}`, async () => {
-    try {
-      for (;;) {
-        const wasClosed = t.sub.closed;
-        const response = await t.sub.receive();
-        if (response === undefined) return;
-        t.fact.lastReadAt = sim.now();
-        if (wasClosed) t.fact.readsAfterClose += 1;
-        // A closed subscription is drained at once so the consumer task ends.
-        if (consumer === "slow" && !t.sub.closed) await sleep(sim.clock, SLOW_READ_MS);
-      }
-    } finally {
-      running.n -= 1;
-    }
-  });
-}
-
 /**
  * Runs one lease case: grants the leases, runs the subscribers and the fault plan (safety phase,
  * sampled every 250 ms), checks liveness once every fault healed, closes the lessor and checks that
  * nothing of it remains. Invariants are judged from the outside: what the fake etcd saw, what each
  * subscriber received, and what the kernel still holds.
  */
-export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promise<void> {
-  const world = buildLeaseWorld(sim, testCase);
+export async function runLeaseCase(
+  sim: Simulation,
+  testCase: LeaseCase,
+  build: typeof buildLeaseWorld = buildLeaseWorld,
+): Promise<void> {
+  const audit = new LeaseModelAudit(sim.now(), testCase.electionTimeoutMs, REVOKE_INTERVAL_MS);
+  const world = build(sim, testCase, { observer: audit });
   const { cluster, lessor } = world;
   const et = cluster.electionTimeoutMs;
   try {
@@ -160,23 +154,39 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
       }
       leaseIds.push(granted.value.ID);
       ttlMs.push(granted.value.TTL * 1000);
+      cluster.attachKey(granted.value.ID, `lease-${leaseIds.length - 1}`);
     }
     const t0 = sim.now();
     const tracked: Tracked[] = [];
     const running = { n: 0 };
+    // One signal that many callers reuse for everything, never aborted: its listeners are counted.
+    const shared = new AbortController();
+    const controllers: AbortController[] = [];
+    const probes: ProbeFact[] = [];
+    const probeCtx: ProbeContext = {
+      sim,
+      lessor,
+      leaseIds,
+      shared: shared.signal,
+      controllers,
+      facts: probes,
+    };
     const revokedAt: (number | null)[] = testCase.leases.map(() => null);
     const subscribe = (
       lease: number,
       plan: {
         requireLeader: boolean;
-        consumer: "fast" | "slow" | "never";
+        consumer: Consumer;
         cancelAt: number | null;
+        sharedSignal: boolean;
       },
       anchored: boolean,
     ): void => {
       const controller = new AbortController();
+      controllers.push(controller);
+      const signal = plan.sharedSignal ? shared.signal : controller.signal;
       const sub = lessor.keepAlive(leaseIds[lease] as bigint, {
-        signal: controller.signal,
+        signal,
         requireLeader: plan.requireLeader,
       });
       const fact: SubscriberFact = {
@@ -195,6 +205,8 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
         readsAfterClose: 0,
         lastReadAt: null,
         closeNotifications: 0,
+        consumer: plan.consumer,
+        readTimes: [],
       };
       const t: Tracked = { fact, sub, lastBuffered: 0 };
       tracked.push(t);
@@ -205,7 +217,7 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
         fact.bufferedAtClose = sub.buffered;
         t.lastBuffered = sub.buffered;
       });
-      consume(sim, t, plan.consumer, running);
+      consume(sim, t, plan.consumer, plan.sharedSignal ? shared.signal : undefined, running);
       if (plan.cancelAt !== null) {
         sim.clock.setTimeout(
           () => {
@@ -218,7 +230,16 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
     };
     for (const [i, plan] of testCase.leases.entries()) {
       if (plan.anchored) {
-        subscribe(i, { requireLeader: false, consumer: plan.anchorConsumer, cancelAt: null }, true);
+        subscribe(
+          i,
+          {
+            requireLeader: false,
+            consumer: plan.anchorConsumer,
+            cancelAt: null,
+            sharedSignal: false,
+          },
+          true,
+        );
       }
       if (plan.revokeAt !== null) {
         sim.clock.setTimeout(() => {
@@ -235,6 +256,9 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
     }
     for (const fault of testCase.faults) {
       sim.clock.setTimeout(() => applyFault(sim, world, testCase, fault), fault.at);
+    }
+    for (const plan of testCase.probes) {
+      sim.clock.setTimeout(() => runProbe(probeCtx, plan, false), plan.at);
     }
 
     // Safety phase, sampled.
@@ -293,6 +317,8 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
     for (const t of tracked) {
       const id = leaseIds[t.fact.lease] as bigint;
       if (t.sub.closed || !cluster.hasLease(id)) continue;
+      // A lease renewed less often than the observation lasts is judged by the renewal-gap bound.
+      if ((ttlMs[t.fact.lease] as number) / 3 > 10_000) continue;
       const last = cluster.counters.statsFor(id)?.last ?? Number.NEGATIVE_INFINITY;
       if (last < healed) {
         fail({
@@ -303,11 +329,41 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
       }
     }
 
+    // Every fault healed: each call must now answer what the server holds, at once.
+    for (const [i] of leaseIds.entries()) {
+      const base = { lease: i, keys: true, abortAfter: null };
+      runProbe(probeCtx, { ...base, kind: "time-to-live", signal: "none" }, true);
+      runProbe(probeCtx, { ...base, kind: "keep-alive-once", signal: "shared" }, true);
+    }
+    runProbe(
+      probeCtx,
+      { kind: "leases", lease: 0, keys: false, signal: "shared", abortAfter: null },
+      true,
+    );
+    await sim.runFor(2 * maxLatencyMs(testCase) + 1000);
+
     // Close: nothing of the lessor remains; keepAlive afterwards is halted.
     const closedAt = sim.now();
-    const closing = await settle(sim, lessor.close(), 5000);
+    let closeSettledAt: number | null = null;
+    const closePromise = lessor.close();
+    closePromise.then(
+      () => {
+        closeSettledAt = sim.now();
+      },
+      () => {},
+    );
+    const closing = await settle(sim, closePromise, 5000);
     if (!closing.ok) {
       fail({ invariant: "lease.close", message: "close() did not resolve", details: {} });
+    }
+    const closeBound = testCase.transport === "grpc" ? 50 : 1;
+    if (closeSettledAt === null || closeSettledAt > closedAt + closeBound) {
+      // close() cancels whatever is in flight: it must not wait out a retry delay or a round trip.
+      fail({
+        invariant: "lease.close-prompt",
+        message: `close() called at ${closedAt} ms resolved at ${closeSettledAt} ms (bound ${closeBound} ms)`,
+        details: { closedAt, resolvedAt: closeSettledAt },
+      });
     }
     const stats = lessor.stats();
     const leftovers: { readonly [key: string]: TraceValue } = {
@@ -349,6 +405,17 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
         details: lingering,
       });
     }
+    check(
+      checkNoListenersLeft([
+        { name: "the shared signal", listeners: getEventListeners(shared.signal, "abort").length },
+        ...controllers
+          .map((c, i) => ({
+            name: `signal ${i}`,
+            listeners: c.signal.aborted ? 0 : getEventListeners(c.signal, "abort").length,
+          }))
+          .filter((s) => s.listeners > 0),
+      ]),
+    );
 
     // Outside-in invariants over the whole run.
     const facts: LeaseFacts = {
@@ -376,6 +443,32 @@ export async function runLeaseCase(sim: Simulation, testCase: LeaseCase): Promis
       checkAnchorsSurvive(facts),
       checkRequireLeaderCloses(facts),
       checkCloseAfterLeaseEnd(facts),
+    );
+    const origin = t0;
+    const runFacts: RunFacts = {
+      leaseIds,
+      grantedTtlS: ttlMs.map((ms) => ms / 1000),
+      leaseKeys: leaseIds.map((_, i) => `lease-${i}`),
+      disruptions: disruptionWindows(testCase, et).map((w) => ({
+        start: origin + w.start,
+        end: origin + w.end,
+      })),
+      endedAt: (id) => cluster.counters.ends().find((e) => e.id === id)?.at,
+      requestTimes: (id) => cluster.counters.timesFor(id),
+      subscribers: facts.subscribers,
+      probes,
+      latencyMs: testCase.latencyMs,
+      transportSlackMs: facts.transportSlackMs,
+      sendIntervalMs: SEND_INTERVAL_MS,
+      revokeIntervalMs: REVOKE_INTERVAL_MS,
+      closedAt,
+    };
+    check(
+      checkRenewalGaps(runFacts),
+      checkDeliveryKeepsUp(runFacts),
+      checkCallOutcomes(runFacts),
+      checkSharedStreamLeftAlone(world.streams, closedAt),
+      audit.finish(sim.now(), (id) => cluster.hasLease(id)),
     );
   } finally {
     await lessor.close();

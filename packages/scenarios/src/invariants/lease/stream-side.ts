@@ -1,0 +1,50 @@
+import type { LeaseViolation } from "./facts.js";
+
+/** One keep-alive stream as recorded between the lessor and its transport. */
+export interface RecordedStream {
+  readonly openedAt: number;
+  readonly requireLeader: boolean;
+  readonly abortedAt: number | null;
+  readonly endedAt: number | null;
+}
+
+/**
+ * `lease.shared-stream-left-alone`: the lessor never gives up its shared keep-alive stream on its
+ * own — only the server or the transport ends it (and then the lessor reopens it), or `close()`.
+ * In particular a failing unary call (grant, revoke, TimeToLive, keepAliveOnce) must not reset it
+ * (etcd fixed exactly that twice: "don't reset keepalive stream on grant failure", "don't reset
+ * stream on keepaliveonce or revoke failure"). The shared stream is the one opened with
+ * `hasleader: true`; the workload never asks keepAliveOnce for require-leader.
+ */
+export function checkSharedStreamLeftAlone(
+  streams: readonly RecordedStream[],
+  closedAt: number,
+): LeaseViolation | undefined {
+  for (const [i, s] of streams.entries()) {
+    if (!s.requireLeader || s.abortedAt === null || s.abortedAt >= closedAt) continue;
+    if (s.endedAt !== null && s.endedAt <= s.abortedAt) continue;
+    return {
+      invariant: "lease.shared-stream-left-alone",
+      message: `the lessor cancelled its shared keep-alive stream ${i} (opened at ${s.openedAt} ms) at ${s.abortedAt} ms while the server kept it open and nobody closed the lessor`,
+      details: { stream: i, openedAt: s.openedAt, abortedAt: s.abortedAt },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * `lease.no-listeners-left-on-signals`: once every call settled and every subscription closed, no
+ * listener of the lessor remains on a caller's AbortSignal — callers that reuse one signal for
+ * many calls (or for a subscription and every read of it) must not accumulate listeners.
+ */
+export function checkNoListenersLeft(
+  signals: readonly { readonly name: string; readonly listeners: number }[],
+): LeaseViolation | undefined {
+  const left = signals.filter((s) => s.listeners > 0);
+  if (left.length === 0) return undefined;
+  return {
+    invariant: "lease.no-listeners-left-on-signals",
+    message: `after close, ${left.map((s) => `${s.name} still has ${s.listeners} abort listener(s)`).join(", ")}`,
+    details: { signals: left.map((s) => s.name).join(","), listeners: left[0]?.listeners ?? 0 },
+  };
+}
