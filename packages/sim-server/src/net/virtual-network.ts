@@ -412,6 +412,26 @@ export class VirtualNetwork implements VirtualNetworkApi {
         return;
       case "fin":
       case "rst": {
+        if (target.state === "connecting") {
+          // The server closed or reset its end before our SYN-ACK arrived (a reset discards the
+          // queued SYN-ACK): the handshake can never complete, so the connect fails like a RST.
+          target.state = "closed";
+          this.#pipeFrom(target).discard();
+          this.#trace.record("net", "net.peer-closed", {
+            id: conn.id,
+            host: target.localHost,
+            reason: segment.kind === "fin" ? "closed" : "reset",
+          });
+          this.#finishPending(
+            conn,
+            new ConnectError(
+              "ECONNRESET",
+              `connect ECONNRESET ${conn.client.address} (from ${conn.client.localHost}): the server reset the connection during the handshake`,
+            ),
+          );
+          this.#maybeFinished(conn);
+          return;
+        }
         // Both ends closed at once (crossing FIN/RST): the last segment still finishes the connection.
         if (target.state !== "open") {
           this.#maybeFinished(conn);
