@@ -1,4 +1,4 @@
-import type { TimerHandle } from "@dsim/core";
+import type { Random, TimerHandle } from "@dsim/core";
 import { createClock } from "@sinonjs/fake-timers";
 import type { OwnedClock } from "./contracts.js";
 
@@ -40,19 +40,48 @@ const TIMER_GLOBALS = [
   "Date",
 ] as const;
 
+/** What {@link installGlobals} needs besides the timer clock. */
+export interface GlobalsSources {
+  /** Drives `Math.random` (a stream forked for the globals, so other components' draws do not shift). */
+  readonly random: Random;
+  /** Drives `AbortSignal.timeout` (its own owner, so leak reports name it). */
+  readonly abortClock: OwnedClock;
+}
+
+/** Node's `AbortSignal.timeout` validation: an integer delay in [0, 2^32 - 1] ms. */
+function requireAbortDelay(ms: unknown): number {
+  if (typeof ms !== "number") {
+    throw new TypeError(`The "delay" argument must be of type number. Received ${typeof ms}`);
+  }
+  if (!Number.isInteger(ms) || ms < 0 || ms > 0xffff_ffff) {
+    throw new RangeError(
+      `The value of "delay" is out of range. It must be >= 0 && <= 4294967295. Received ${ms}`,
+    );
+  }
+  return ms;
+}
+
 /**
- * Replaces the global timers, `Date` and `performance.now` with versions driven by `clock`.
+ * Replaces the global timers, `Date`, `performance.now`, `AbortSignal.timeout` and `Math.random`
+ * with versions driven by `clock` and `sources`.
  *
  * `Date` comes from `@sinonjs/fake-timers`' `createClock`, whose clock reads virtual time, so
  * `new Date()`, `Date.now()` and `Intl` formatting see `epochMs + clock.now()`. `performance.now()`
- * returns `clock.now()`. `setImmediate`, `queueMicrotask` and `process.nextTick` are left alone:
- * they are not time, and the run loop drains them after every event anyway.
+ * returns `clock.now()`. `AbortSignal.timeout(ms)` aborts with a `TimeoutError` `DOMException`
+ * after `ms` of virtual time (a timer of `sources.abortClock`; Node's own one runs on real time and
+ * is invisible to leak checks). `Math.random()` draws from `sources.random`. `setImmediate`,
+ * `queueMicrotask` and `process.nextTick` are left alone: they are not time, and the run loop
+ * drains them after every event anyway.
  *
  * Only one installation may be active at a time; disposing the result restores the originals.
  *
  * @throws Error when another installation is active.
  */
-export function installGlobals(clock: OwnedClock, epochMs: number): Disposable {
+export function installGlobals(
+  clock: OwnedClock,
+  epochMs: number,
+  sources: GlobalsSources,
+): Disposable {
   if (installedBy !== undefined) {
     throw new Error(
       `installGlobals: globals are already installed (by ${installedBy}); dispose that first`,
@@ -63,6 +92,11 @@ export function installGlobals(clock: OwnedClock, epochMs: number): Disposable {
   for (const name of TIMER_GLOBALS) saved.set(name, Object.getOwnPropertyDescriptor(g, name));
   const perf = globalThis.performance as unknown as Record<string, unknown>;
   const savedPerfNow = Object.getOwnPropertyDescriptor(perf, "now");
+  const signalClass = AbortSignal as unknown as Record<string, unknown>;
+  const savedTimeout = Object.getOwnPropertyDescriptor(signalClass, "timeout");
+  const math = Math as unknown as Record<string, unknown>;
+  const savedRandom = Object.getOwnPropertyDescriptor(math, "random");
+  const abortTimers = new Set<TimerHandle>();
 
   const fake = createClock(epochMs);
   // fake-timers' Date reads `clock.now`; make it follow virtual time instead of fake-timers' own.
@@ -142,6 +176,27 @@ export function installGlobals(clock: OwnedClock, epochMs: number): Disposable {
     writable: true,
     value: () => clock.now(),
   });
+  Object.defineProperty(signalClass, "timeout", {
+    configurable: true,
+    writable: true,
+    value: (ms: unknown): AbortSignal => {
+      const delay = requireAbortDelay(ms);
+      const controller = new AbortController();
+      const handle = sources.abortClock.setTimeout(() => {
+        abortTimers.delete(handle);
+        controller.abort(
+          new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+        );
+      }, delay);
+      abortTimers.add(handle);
+      return controller.signal;
+    },
+  });
+  Object.defineProperty(math, "random", {
+    configurable: true,
+    writable: true,
+    value: () => sources.random.next(),
+  });
   installedBy = clock.owner;
 
   let disposed = false;
@@ -150,12 +205,18 @@ export function installGlobals(clock: OwnedClock, epochMs: number): Disposable {
       if (disposed) return;
       disposed = true;
       for (const timer of timers.values()) clear(timer);
+      for (const handle of abortTimers) sources.abortClock.clearTimeout(handle);
+      abortTimers.clear();
       for (const [name, descriptor] of saved) {
         if (descriptor === undefined) delete g[name];
         else Object.defineProperty(g, name, descriptor);
       }
       if (savedPerfNow === undefined) delete perf.now;
       else Object.defineProperty(perf, "now", savedPerfNow);
+      if (savedTimeout === undefined) delete signalClass.timeout;
+      else Object.defineProperty(signalClass, "timeout", savedTimeout);
+      if (savedRandom === undefined) delete math.random;
+      else Object.defineProperty(math, "random", savedRandom);
       installedBy = undefined;
     },
   };

@@ -113,6 +113,7 @@ export class Simulation {
   readonly #traceTimers: boolean;
   readonly #epochMs: number;
   readonly #stepping: RealIoStepping;
+  #globalsRandom: Sfc32Random | undefined;
   readonly #tasks = new Set<string>();
   #taskSeq = 0;
   #events = 0;
@@ -359,12 +360,19 @@ export class Simulation {
 
   /**
    * Replaces the global `setTimeout`/`clearTimeout`/`setInterval`/`clearInterval`, `Date` and
-   * `performance.now` with virtual ones (owner `"globals"`) for third-party code that uses them.
-   * Dispose the result to restore the originals. The run loop keeps working meanwhile.
+   * `performance.now` with virtual ones (owner `"globals"`), `AbortSignal.timeout` with one on
+   * virtual time (owner `"globals.abort-timeout"`) and `Math.random` with the seeded stream
+   * `randomFor("globals.Math.random")` (one stream per simulation, continued across installs), for
+   * third-party code that uses them. Dispose the result to restore the originals. The run loop
+   * keeps working meanwhile.
    */
   installGlobals(): Disposable {
     this.#assertOpen();
-    return installGlobalTimers(this.#clock.clockFor("globals"), this.#epochMs);
+    this.#globalsRandom ??= this.randomFor("globals.Math.random");
+    return installGlobalTimers(this.#clock.clockFor("globals"), this.#epochMs, {
+      random: this.#globalsRandom,
+      abortClock: this.#clock.clockFor("globals.abort-timeout"),
+    });
   }
 
   /**
