@@ -99,6 +99,8 @@ function wrongOutcome(facts: RunFacts, p: ProbeFact, to: number): string | undef
 
 /**
  * Every call is judged on its own against the server's health timeline:
+ * - `lease.keepalive-once-retries`: keepAliveOnce never fails with a retryable error (UNAVAILABLE,
+ *   no leader, INTERNAL) — it retries them;
  * - `lease.call-errors-typed`: a failed call rejects with a typed `DsimError` (a code), never a raw
  *   transport error (bad input may be refused up front with a RangeError/TypeError);
  * - `lease.call-abort-prompt`: a call whose caller aborted it settles at once, as ABORTED;
@@ -116,6 +118,20 @@ export function checkCallOutcomes(facts: RunFacts): LeaseViolation | undefined {
     const badInput = o !== null && !o.ok && (o.name === "RangeError" || o.name === "TypeError");
     if (o !== null && !o.ok && o.code === null && !badInput) {
       return violation("lease.call-errors-typed", p, `rejected with an untyped ${o.name}`);
+    }
+    if (
+      p.kind === "keep-alive-once" &&
+      o !== null &&
+      !o.ok &&
+      (o.code === "LEASE_UNAVAILABLE" || o.code === "LEASE_NO_LEADER" || o.grpcCode === 13)
+    ) {
+      // The reference: keepAliveOnce retries UNAVAILABLE and INTERNAL; only the caller, close()
+      // or another status ends it.
+      return violation(
+        "lease.keepalive-once-retries",
+        p,
+        `gave up with a retryable error (${o.code}, gRPC ${o.grpcCode})`,
+      );
     }
     if (p.abortAt !== null) {
       const prompt = facts.transportSlackMs + 1;

@@ -40,6 +40,8 @@ export interface SubscriberFact {
   readonly consumer: string;
   /** When the consumer read each response. */
   readonly readTimes: number[];
+  /** Responses read with TTL ≤ 0 (the lease was gone: the subscription must close instead). */
+  zeroTtlReads: number;
 }
 
 /** What a unary call (or keepAliveOnce) of the workload returned. */
@@ -55,6 +57,8 @@ export type ProbeOutcome =
       readonly ok: false;
       /** The `DsimError` code, or null when the error was not a typed one. */
       readonly code: string | null;
+      /** The gRPC status it carried, if any. */
+      readonly grpcCode: number | null;
       readonly name: string;
     };
 
@@ -83,6 +87,8 @@ export interface RunFacts {
   readonly leaseKeys: readonly string[];
   /** Stretches in which some fault disturbed the cluster or the path to it. */
   readonly disruptions: readonly Interval[];
+  /** Stretches in which a leader or quorum loss could leave the client's member without a leader. */
+  readonly leaderless: readonly Interval[];
   /** When each lease ended at the server (expired or revoked), or undefined. */
   readonly endedAt: (id: bigint) => number | undefined;
   readonly requestTimes: (id: bigint) => readonly number[];

@@ -14,8 +14,10 @@ export { checkNeverExpires, checkNoOrphanRequests, checkRequestRate } from "./se
 export {
   checkNoListenersLeft,
   checkSharedStreamLeftAlone,
+  checkSharedStreamRequiresLeader,
   type RecordedStream,
 } from "./stream-side.js";
+export { checkNoLeaderCloseNeedsNoLeader, checkNoTtlZeroDelivered } from "./subscriber-rules.js";
 export {
   checkAnchorsSurvive,
   checkBufferBound,

@@ -4,6 +4,8 @@ import type { LeaseViolation } from "./facts.js";
 export interface RecordedStream {
   readonly openedAt: number;
   readonly requireLeader: boolean;
+  /** Requests the lessor sent on it. */
+  readonly requests: number;
   readonly abortedAt: number | null;
   readonly endedAt: number | null;
 }
@@ -30,6 +32,25 @@ export function checkSharedStreamLeftAlone(
     };
   }
   return undefined;
+}
+
+/**
+ * `lease.shared-stream-requires-leader`: the stream that carries the lessor's background renewals
+ * (any stream with more than the single request of a keepAliveOnce) is opened with
+ * `hasleader: true`, as clientv3's `stopCtx` is `WithRequireLeader`: without it the server never
+ * ends it on leader loss and require-leader subscribers are never told.
+ */
+export function checkSharedStreamRequiresLeader(
+  streams: readonly RecordedStream[],
+): LeaseViolation | undefined {
+  const i = streams.findIndex((s) => s.requests > 1 && !s.requireLeader);
+  if (i < 0) return undefined;
+  const s = streams[i] as RecordedStream;
+  return {
+    invariant: "lease.shared-stream-requires-leader",
+    message: `keep-alive stream ${i} (opened at ${s.openedAt} ms) carried ${s.requests} renewals without require-leader metadata`,
+    details: { stream: i, openedAt: s.openedAt, requests: s.requests },
+  };
 }
 
 /**

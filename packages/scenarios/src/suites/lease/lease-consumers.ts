@@ -39,6 +39,7 @@ export function consume(
         reads += 1;
         t.fact.lastReadAt = sim.now();
         t.fact.readTimes.push(sim.now());
+        if (response.TTL <= 0) t.fact.zeroTtlReads += 1;
         if (wasClosed) t.fact.readsAfterClose += 1;
         // A closed subscription is drained at once so the consumer task ends.
         if (t.sub.closed) continue;

@@ -16,10 +16,11 @@ export interface ProbeContext {
 }
 
 function outcomeOf(error: unknown): ProbeOutcome {
-  const e = error as { code?: unknown; name?: unknown };
+  const e = error as { code?: unknown; grpcCode?: unknown };
   return {
     ok: false,
     code: typeof e?.code === "string" ? e.code : null,
+    grpcCode: typeof e?.grpcCode === "number" ? e.grpcCode : null,
     name: error instanceof Error ? error.constructor.name : typeof error,
   };
 }

@@ -10,12 +10,15 @@ import {
   checkDeliveryKeepsUp,
   checkIsolation,
   checkNeverExpires,
+  checkNoLeaderCloseNeedsNoLeader,
   checkNoListenersLeft,
   checkNoOrphanRequests,
+  checkNoTtlZeroDelivered,
   checkRenewalGaps,
   checkRequestRate,
   checkRequireLeaderCloses,
   checkSharedStreamLeftAlone,
+  checkSharedStreamRequiresLeader,
   type Interval,
   type LeaseFacts,
   LeaseModelAudit,
@@ -207,6 +210,7 @@ export async function runLeaseCase(
         closeNotifications: 0,
         consumer: plan.consumer,
         readTimes: [],
+        zeroTtlReads: 0,
       };
       const t: Tracked = { fact, sub, lastBuffered: 0 };
       tracked.push(t);
@@ -236,7 +240,8 @@ export async function runLeaseCase(
             requireLeader: false,
             consumer: plan.anchorConsumer,
             cancelAt: null,
-            sharedSignal: false,
+            // Anchors reuse the run's one signal for the subscription and every read.
+            sharedSignal: true,
           },
           true,
         );
@@ -342,6 +347,17 @@ export async function runLeaseCase(
     );
     await sim.runFor(2 * maxLatencyMs(testCase) + 1000);
 
+    // Close with calls in flight: close() cancels them at once and none outlives it.
+    runProbe(
+      probeCtx,
+      { kind: "keep-alive-once", lease: 0, keys: false, signal: "shared", abortAfter: null },
+      true,
+    );
+    runProbe(
+      probeCtx,
+      { kind: "time-to-live", lease: 0, keys: false, signal: "none", abortAfter: null },
+      true,
+    );
     // Close: nothing of the lessor remains; keepAlive afterwards is halted.
     const closedAt = sim.now();
     let closeSettledAt: number | null = null;
@@ -453,6 +469,17 @@ export async function runLeaseCase(
         start: origin + w.start,
         end: origin + w.end,
       })),
+      // A restarted leader also leaves the cluster leaderless until the next election.
+      leaderless: testCase.faults.flatMap((f) =>
+        f.kind === "leader-loss" || f.kind === "quorum-loss" || f.kind === "member-restart"
+          ? [
+              {
+                start: origin + f.at,
+                end: origin + f.at + ("durationMs" in f ? f.durationMs : f.downMs) + 2 * et + 1000,
+              },
+            ]
+          : [],
+      ),
       endedAt: (id) => cluster.counters.ends().find((e) => e.id === id)?.at,
       requestTimes: (id) => cluster.counters.timesFor(id),
       subscribers: facts.subscribers,
@@ -468,6 +495,9 @@ export async function runLeaseCase(
       checkDeliveryKeepsUp(runFacts),
       checkCallOutcomes(runFacts),
       checkSharedStreamLeftAlone(world.streams, closedAt),
+      checkSharedStreamRequiresLeader(world.streams),
+      checkNoTtlZeroDelivered(runFacts),
+      checkNoLeaderCloseNeedsNoLeader(runFacts),
       audit.finish(sim.now(), (id) => cluster.hasLease(id)),
     );
   } finally {
