@@ -6,7 +6,7 @@ import type {
   TransportStream,
 } from "../../conn/transport.js";
 import { isDsimError } from "../../errors.js";
-import { encodeGrpcMessage, GrpcMessageDecoder } from "./grpc-framing.js";
+import { encodeGrpcMessages, GrpcMessageDecoder } from "./grpc-framing.js";
 import { type ReceivedStatus, readGrpcStatus, statusOfHttp, toMetadata } from "./grpc-status.js";
 
 const INTERNAL = 13;
@@ -44,6 +44,9 @@ export class Http2CallStream implements TransportStream {
   #halfClosed = false;
   #aborted = false;
   #ended = false;
+  /** Messages sent in this tick, written together by {@link Http2CallStream.#flush}. */
+  #pending: Uint8Array[] = [];
+  readonly #flushSoon = (): void => this.#flush();
 
   constructor(
     stream: ClientHttp2Stream,
@@ -86,15 +89,19 @@ export class Http2CallStream implements TransportStream {
     if (this.#ended || this.#halfClosed || this.#stream.destroyed || this.#stream.writableEnded) {
       return false;
     }
-    // Backpressure is left to the HTTP/2 flow control and Node's buffer: gRPC messages here are
-    // small and the caller has no way to wait for "drain".
-    this.#stream.write(encodeGrpcMessage(message));
+    // Messages sent in one tick (the lessor's due keep-alives) are framed into one buffer and
+    // written once when the tick's synchronous work is done: one write and as few DATA frames as
+    // flow control allows, instead of one of each per message. Backpressure is left to the HTTP/2
+    // flow control and Node's buffer: the caller has no way to wait for "drain".
+    if (this.#pending.length === 0) queueMicrotask(this.#flushSoon);
+    this.#pending.push(message);
     return true;
   }
 
   halfClose(): void {
     if (this.#halfClosed) return;
     this.#halfClosed = true;
+    this.#flush();
     if (!this.#stream.destroyed && !this.#stream.writableEnded) this.#stream.end();
   }
 
@@ -132,26 +139,46 @@ export class Http2CallStream implements TransportStream {
     this.#listener.onHeaders(toMetadata(headers));
   }
 
+  /** Writes the messages sent since the last flush, in order, as one buffer. */
+  #flush(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const stream = this.#stream;
+    // Ended meanwhile (cancelled, reset): like writes queued behind a reset, they are dropped.
+    if (this.#ended || stream.destroyed || stream.writableEnded) return;
+    stream.write(encodeGrpcMessages(pending));
+  }
+
   #onData(chunk: Buffer): void {
     if (this.#ended) return;
-    let messages: Uint8Array[];
-    try {
-      messages = this.#decoder.push(chunk);
-    } catch (error) {
-      const oversize = isDsimError(error) && /larger than max/.test(error.message);
-      const details = error instanceof Error ? error.message : String(error);
-      this.#fail({
-        kind: "status",
-        code: oversize ? RESOURCE_EXHAUSTED : INTERNAL,
-        details,
-        metadata: {},
-      });
-      return;
-    }
-    for (const message of messages) {
-      if (this.#ended) return;
+    const decoder = this.#decoder;
+    decoder.append(chunk);
+    // One message at a time, straight to the listener: no array per chunk. A listener that ends
+    // the call stops the delivery.
+    for (;;) {
+      let message: Uint8Array | undefined;
+      try {
+        message = decoder.next();
+      } catch (error) {
+        this.#failDecoding(error);
+        return;
+      }
+      if (message === undefined || this.#ended) return;
       this.#listener.onMessage(message);
     }
+  }
+
+  /** A malformed or oversized message: the call fails (RESOURCE_EXHAUSTED or INTERNAL). */
+  #failDecoding(error: unknown): void {
+    const oversize = isDsimError(error) && /larger than max/.test(error.message);
+    const details = error instanceof Error ? error.message : String(error);
+    this.#fail({
+      kind: "status",
+      code: oversize ? RESOURCE_EXHAUSTED : INTERNAL,
+      details,
+      metadata: {},
+    });
   }
 
   #onTrailers(trailers: IncomingHttpHeaders): void {
@@ -236,6 +263,7 @@ export class Http2CallStream implements TransportStream {
   #end(end: StreamEnd): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#pending = [];
     this.#owner.streamEnded(this);
     this.#listener.onEnd(end);
   }

@@ -8,6 +8,7 @@ export type { AdapterErrorCode } from "../error-codes.js";
 export {
   DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
   encodeGrpcMessage,
+  encodeGrpcMessages,
   GRPC_PREFIX_BYTES,
   GrpcMessageDecoder,
 } from "./grpc-framing.js";

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   encodeGrpcMessage,
+  encodeGrpcMessages,
   GRPC_PREFIX_BYTES,
   GrpcMessageDecoder,
 } from "../../../src/adapters/http2/index.js";
@@ -22,6 +23,29 @@ describe("gRPC length-prefixed framing", () => {
     const framed = encodeGrpcMessage(new Uint8Array([7, 8, 9]));
     expect([...framed]).toEqual([0, 0, 0, 0, 3, 7, 8, 9]);
     expect([...encodeGrpcMessage(new Uint8Array())]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("frames a batch as the concatenation of its messages' frames", () => {
+    const batch = [new Uint8Array([7]), new Uint8Array(), new Uint8Array(300).fill(9)];
+    expect([...encodeGrpcMessages(batch)]).toEqual([...concat(batch.map(encodeGrpcMessage))]);
+    expect([...encodeGrpcMessages([])]).toEqual([]);
+    // A length over 255 uses the higher prefix bytes.
+    expect([...encodeGrpcMessages(batch).subarray(11, 16)]).toEqual([0, 0, 0, 1, 44]);
+  });
+
+  it("hands out messages one by one with append/next, views into the chunk when whole", () => {
+    const decoder = new GrpcMessageDecoder();
+    const chunk = encodeGrpcMessages([new Uint8Array([1, 2]), new Uint8Array([3])]);
+    decoder.append(chunk.subarray(0, 9));
+    const first = decoder.next();
+    expect(first === undefined ? undefined : [...first]).toEqual([1, 2]);
+    expect(first?.buffer).toBe(chunk.buffer);
+    expect(decoder.next()).toBeUndefined();
+    expect(decoder.buffered).toBe(2);
+    decoder.append(chunk.subarray(9));
+    expect([...(decoder.next() ?? [])]).toEqual([3]);
+    expect(decoder.next()).toBeUndefined();
+    expect(decoder.buffered).toBe(0);
   });
 
   it("decodes an empty message and several messages in one chunk", () => {
