@@ -1,3 +1,4 @@
+import { ServerCredentials } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/simulation.js";
 import { serveGrpcJs, serveHttp2 } from "../../src/sockets/index.js";
@@ -79,5 +80,42 @@ describe("node:http2 and grpc-js over virtual sockets", () => {
     await sim.runFor(1_000);
     expect(sim.realIo.openCount).toBe(0);
     expect(sim.net.openConnections()).toBe(0);
+  });
+});
+
+describe("date headers come from virtual time", () => {
+  it("a grpc-js server served by serveGrpcJs answers with the virtual date, not the real one", async () => {
+    await using sim = new Simulation({ seed: 3, epochMs: Date.UTC(2031, 2, 4, 5, 6, 7) });
+    sim.net.setLink("client", "echo-1", { latencyMs: 2 });
+    const server = echoServer();
+    const serving = serveGrpcJs(sim, "echo-1:50051", server);
+    await sim.runFor(61_000);
+    const session = http2Session(sim, "echo-1", 50051);
+    let date = "";
+    const req = session.request({
+      ":method": "POST",
+      ":path": "/test.Echo/Echo",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    req.on("response", (headers) => {
+      date = String(headers.date);
+    });
+    req.resume();
+    // One gRPC message: uncompressed flag, 4-byte length, 2 bytes of payload.
+    req.end(Buffer.from([0, 0, 0, 0, 2, 104, 105]));
+    await sim.runUntil(() => date !== "", { timeoutMs: 1_000 });
+    expect(date).toBe("Tue, 04 Mar 2031 05:07:08 GMT");
+    session.destroy();
+    serving.destroy();
+    server.forceShutdown();
+    await sim.runUntilIdle({ limitMs: 1_000 });
+    expect(sim.realIo.openCount).toBe(0);
+  });
+
+  it("serveGrpcJs refuses TLS credentials: virtual sockets carry plaintext only", async () => {
+    await using sim = new Simulation({ seed: 3 });
+    const secure = ServerCredentials.createSsl(null, [], false);
+    expect(() => serveGrpcJs(sim, "echo-1:50051", echoServer(), secure)).toThrow(/TLS credentials/);
   });
 });

@@ -1,0 +1,132 @@
+import dns from "node:dns";
+import net, { connect as esmConnect, createConnection as esmCreateConnection } from "node:net";
+import tls from "node:tls";
+import { describe, expect, it } from "vitest";
+import {
+  listenVirtualSockets,
+  Simulation,
+  type VirtualSocket,
+  VirtualSocket as VirtualSocketClass,
+  virtualIpOf,
+} from "../../src/index.js";
+
+type NodeLikeError = Error & { code?: string; syscall?: string; hostname?: string };
+
+function errorOf(socket: net.Socket): { error?: NodeLikeError } {
+  const box: { error?: NodeLikeError } = {};
+  socket.on("error", (error: NodeLikeError) => {
+    box.error = error;
+  });
+  return box;
+}
+
+describe("installSockets", () => {
+  it("routes net.connect and the ESM bindings to virtual hosts, and restores everything on dispose", async () => {
+    const originals = {
+      connect: net.connect,
+      createConnection: net.createConnection,
+      lookup: dns.lookup,
+      promisesLookup: dns.promises.lookup,
+      tls: tls.connect,
+    };
+    await using sim = new Simulation({ seed: 1 });
+    const received: string[] = [];
+    listenVirtualSockets(sim, "db:5432", (socket: VirtualSocket) => {
+      socket.on("data", (chunk: Buffer) => received.push(chunk.toString()));
+    });
+    {
+      using _sockets = sim.installSockets();
+      // The ESM named bindings follow the patched module (syncBuiltinESMExports).
+      const { connect, createConnection } = await import("node:net");
+      expect(connect).toBe(net.connect);
+      expect(createConnection).toBe(net.createConnection);
+      // Static named imports are live bindings: they see the virtual functions too.
+      expect(esmConnect).toBe(net.connect);
+      expect(esmConnect).not.toBe(originals.connect);
+      const byName = net.connect(5432, "db");
+      const byIp = connect({ host: virtualIpOf("db"), port: 5432 });
+      let connected = 0;
+      // Node accepts a port given as digits; so does the router.
+      const byCreate = createConnection(
+        { host: "db", port: "5432" as unknown as number },
+        () => connected++,
+      );
+      for (const socket of [byName, byIp, byCreate]) {
+        expect(socket).toBeInstanceOf(VirtualSocketClass);
+        socket.write("hi");
+      }
+      await sim.runFor(10);
+      expect(connected).toBe(1);
+      expect(received).toEqual(["hi", "hi", "hi"]);
+      for (const socket of [byName, byIp, byCreate]) socket.destroy();
+    }
+    expect(net.connect).toBe(originals.connect);
+    expect(net.createConnection).toBe(originals.createConnection);
+    expect(dns.lookup).toBe(originals.lookup);
+    expect(dns.promises.lookup).toBe(originals.promisesLookup);
+    expect(tls.connect).toBe(originals.tls);
+    const { connect: after } = await import("node:net");
+    expect(after).toBe(originals.connect);
+    // ...and Node's again after dispose.
+    expect(esmConnect).toBe(originals.connect);
+    expect(esmCreateConnection).toBe(originals.createConnection);
+  });
+
+  it("a host that is not on the virtual network is an explicit error, never a real socket", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    listenVirtualSockets(sim, "db:5432", () => {});
+    using _sockets = sim.installSockets();
+    const socket = net.connect(443, "example.com");
+    const box = errorOf(socket);
+    const local = net.connect({ host: "127.0.0.1", port: 80 });
+    const localBox = errorOf(local);
+    await sim.runFor(1);
+    expect(box.error?.code).toBe("ECONNREFUSED");
+    expect(box.error?.message).toMatch(/example\.com.*not on the virtual network/);
+    expect(localBox.error?.code).toBe("ECONNREFUSED");
+    expect(localBox.error?.message).toMatch(/127\.0\.0\.1/);
+    expect(() => tls.connect({ host: "db", port: 5432 })).toThrow(/tls\.connect.*not supported/);
+    expect(() => net.connect({ path: "/tmp/x.sock" })).toThrow(/IPC path/);
+    const escapes = sim.trace.events.filter((e) => e.kind === "socket.escape").map((e) => e.data);
+    expect(escapes).toEqual([
+      { api: "net.connect", target: "example.com:443", reason: "not-virtual" },
+      { api: "net.connect", target: "127.0.0.1:80", reason: "not-virtual" },
+      { api: "tls.connect", target: "db:5432", reason: "tls" },
+      { api: "net.connect", target: "/tmp/x.sock", reason: "ipc" },
+    ]);
+    expect(sim.realIo.openCount).toBe(0);
+  });
+
+  it("DNS answers virtual hosts with their virtual address and never asks real DNS for others", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    listenVirtualSockets(sim, "etcd-1:2379", () => {});
+    using _sockets = sim.installSockets();
+    expect(await dns.promises.lookup("etcd-1")).toEqual({
+      address: virtualIpOf("etcd-1"),
+      family: 4,
+    });
+    expect(await dns.promises.lookup("etcd-1", { all: true })).toEqual([
+      { address: virtualIpOf("etcd-1"), family: 4 },
+    ]);
+    const viaCallback = await new Promise<string>((resolve, reject) =>
+      dns.lookup("etcd-1", (error, address) => (error ? reject(error) : resolve(address))),
+    );
+    expect(viaCallback).toBe(virtualIpOf("etcd-1"));
+    await expect(dns.promises.lookup("nodejs.org")).rejects.toMatchObject({
+      code: "ENOTFOUND",
+      syscall: "getaddrinfo",
+      hostname: "nodejs.org",
+    });
+    await expect(dns.promises.resolveTxt("etcd-1")).rejects.toMatchObject({ code: "ENODATA" });
+    await expect(dns.promises.resolveTxt("nodejs.org")).rejects.toMatchObject({
+      code: "ENOTFOUND",
+    });
+  });
+
+  it("refuses a second installation", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    using _sockets = sim.installSockets();
+    expect(() => sim.installSockets()).toThrow(/already installed/);
+    expect(() => new Simulation({ seed: 2 }).installSockets()).toThrow(/already installed/);
+  });
+});
