@@ -13,13 +13,34 @@ let typescriptLoader: Promise<void> | undefined;
 /**
  * Lets `import()` load TypeScript files: registers tsx's module hooks once per process. Under
  * `tsx` (the workspace's `pnpm dsim`) the hooks are already there and a second layer is harmless;
- * from the published JavaScript bin this is what makes `my.suite.ts` load as it is.
+ * from the published JavaScript bin this is what makes `my.suite.ts` load as it is. Both the ESM
+ * and the CommonJS hooks: in a project without `"type": "module"` Node treats a `.ts` file as
+ * CommonJS, and only tsx's CommonJS hook compiles it (its `import`s become `require`s, which load
+ * the ESM-only `@dsim/*` packages through Node's `require(esm)`, same instances as the CLI's).
  */
 function loadTypescript(): Promise<void> {
-  typescriptLoader ??= import("tsx/esm/api").then(({ register }) => {
-    register();
-  });
+  typescriptLoader ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(
+    ([esm, cjs]) => {
+      esm.register();
+      cjs.register();
+    },
+  );
   return typescriptLoader;
+}
+
+/**
+ * The file's default export. A suite file compiled to CommonJS (see {@link loadTypescript})
+ * arrives as `{ default: exports }` with the ES default one level down.
+ */
+function defaultExport(module: { readonly default?: unknown }): unknown {
+  const exported = module.default;
+  if (typeof exported === "object" && exported !== null && !Array.isArray(exported)) {
+    const inner = exported as { readonly default?: unknown; readonly __esModule?: unknown };
+    if (inner.__esModule === true || ("default" in inner && !("run" in inner))) {
+      return inner.default;
+    }
+  }
+  return exported;
 }
 
 function describeValue(value: unknown): string {
@@ -48,8 +69,9 @@ function toSuite(value: unknown, file: string): Suite<unknown> {
 async function loadFile(file: string, cwd: string): Promise<Suite<unknown>[]> {
   const absolute = isAbsolute(file) ? file : resolve(cwd, file);
   if (TYPESCRIPT.test(file)) await loadTypescript();
-  const module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
-  const exported = module.default;
+  const exported = defaultExport(
+    (await import(pathToFileURL(absolute).href)) as { readonly default?: unknown },
+  );
   if (exported === undefined) {
     throw new UsageError(
       `--suites: ${file} has no default export (export default defineSuite({…}) or an array of suites)`,

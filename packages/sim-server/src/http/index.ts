@@ -22,3 +22,8 @@ export {
   type SimHttpClientOptions,
   type SimHttpResponse,
 } from "./sim-http-client.js";
+export {
+  createVirtualFetch,
+  type VirtualFetch,
+  type VirtualFetchOptions,
+} from "./virtual-fetch.js";
