@@ -1,5 +1,6 @@
 import type { Suite } from "../runner/suite.js";
 import { conn } from "./conn.js";
+import { connHttp2 } from "./conn-http2.js";
 import { demoFailure } from "./demo-failure.js";
 import { lease } from "./lease.js";
 import { netDelivery } from "./net-delivery.js";
@@ -10,6 +11,7 @@ import { refresh } from "./refresh.js";
 export const suites: readonly Suite<unknown>[] = [
   netDelivery,
   conn,
+  connHttp2,
   refresh,
   lease,
   demoFailure,
