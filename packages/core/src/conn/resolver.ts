@@ -16,15 +16,37 @@ export interface Resolver {
   close(): void;
 }
 
+/** `host:port`: a name or IPv4 address without `:`, `/`, `@` or spaces, or `[IPv6]`. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/@[\]]+):(\d{1,5})$/;
+
+/**
+ * Checks one address: `host:port` with a port in [1, 65535]. A URL (`http://…`), a missing host
+ * or port, or a port that cannot exist would otherwise be dialed, fail, and be redialed forever.
+ *
+ * @throws TypeError when `address` is not `host:port`; RangeError when the port is out of range.
+ */
+function checkAddress(address: unknown): string {
+  if (typeof address !== "string") {
+    throw new TypeError(`"address" must be a "host:port" string, got ${String(address)}`);
+  }
+  const match = HOST_PORT.exec(address);
+  if (match === null) {
+    throw new TypeError(
+      `"address" must be "host:port" (IPv6 as "[::1]:port", no scheme), got ${JSON.stringify(address)}`,
+    );
+  }
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) {
+    throw new RangeError(`"address" port must be in [1, 65535], got ${JSON.stringify(address)}`);
+  }
+  return address;
+}
+
 function checkAddresses(addresses: readonly string[]): readonly string[] {
   if (!Array.isArray(addresses)) {
     throw new TypeError('"addresses" must be an array of strings');
   }
-  for (const address of addresses) {
-    if (typeof address !== "string" || address.length === 0) {
-      throw new TypeError(`"addresses" must contain non-empty strings, got ${String(address)}`);
-    }
-  }
+  for (const address of addresses) checkAddress(address);
   return [...addresses];
 }
 

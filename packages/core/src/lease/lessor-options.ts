@@ -74,12 +74,17 @@ export function resolveLessorOptions(options: LessorOptions): ResolvedLessorOpti
     typeof clock !== "object" ||
     clock === null ||
     typeof clock.now !== "function" ||
-    typeof clock.setTimeout !== "function"
+    typeof clock.setTimeout !== "function" ||
+    typeof clock.clearTimeout !== "function"
   ) {
-    throw new TypeError("Lessor: options.clock must be a Clock");
+    throw new TypeError("Lessor: options.clock must be a Clock (now, setTimeout, clearTimeout)");
   }
-  if (options.logger !== undefined && typeof options.logger.log !== "function") {
-    throw new TypeError("Lessor: options.logger must be a Logger");
+  const { logger } = options;
+  if (
+    logger !== undefined &&
+    (typeof logger !== "object" || logger === null || typeof logger.log !== "function")
+  ) {
+    throw new TypeError("Lessor: options.logger must be a Logger (an object with log)");
   }
   const size = options.responseBufferSize ?? LESSOR_DEFAULTS.responseBufferSize;
   if (!Number.isSafeInteger(size) || size < 1) {

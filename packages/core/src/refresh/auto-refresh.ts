@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger.js";
 import type { Random } from "../random/random.js";
 import type { Clock } from "../time/clock.js";
 import { requireFunction, requireObject, requireSignal } from "../validate.js";
+import { requireClock, requireOptionalLogger, requireRandom } from "../validate-ports.js";
 import { deliverFailure, type ErrorSink } from "./error-sink.js";
 import type { HttpClient } from "./http-client.js";
 import { type JsonWebKeySet, parseJwks } from "./jwks.js";
@@ -69,8 +70,8 @@ export class AutoRefresh<T> implements AsyncDisposable {
   /** @throws TypeError when a required option is missing or has the wrong type. */
   constructor(options: AutoRefreshOptions<T>) {
     requireObject("options", options);
-    this.#clock = requireObject("clock", options.clock) as Clock;
-    this.#random = requireObject("random", options.random) as Random;
+    this.#clock = requireClock("clock", options.clock);
+    this.#random = requireRandom("random", options.random);
     this.#defaults = {
       httpClient: requireFunction<HttpClient>("httpClient", options.httpClient),
       parse: requireFunction<Parser<T>>("parse", options.parse),
@@ -80,7 +81,7 @@ export class AutoRefresh<T> implements AsyncDisposable {
       options.onError === undefined
         ? undefined
         : requireFunction<ErrorSink>("onError", options.onError);
-    this.#logger = options.logger;
+    this.#logger = requireOptionalLogger("logger", options.logger);
   }
 
   /**
@@ -373,5 +374,6 @@ export type JwksRefreshOptions = Omit<AutoRefreshOptions<JsonWebKeySet>, "parse"
 
 /** An {@link AutoRefresh} of JSON Web Key Sets, parsed with {@link parseJwks}. */
 export function createJwksRefresh(options: JwksRefreshOptions): AutoRefresh<JsonWebKeySet> {
+  requireObject("options", options);
   return new AutoRefresh<JsonWebKeySet>({ ...options, parse: options.parse ?? parseJwks });
 }

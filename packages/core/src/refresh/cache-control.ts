@@ -1,3 +1,4 @@
+import { checkHeaderValue } from "./header-value.js";
 import { RefreshError } from "./refresh-error.js";
 
 /**
@@ -51,9 +52,11 @@ function isOws(code: number): boolean {
  * Parses delta-seconds (`1*DIGIT`): a sign, a fraction, an exponent or an empty string are
  * invalid; a value above {@link DELTA_SECONDS_MAX} clamps to it.
  *
- * @throws RefreshError with code `HEADER_INVALID` when `text` is not delta-seconds.
+ * @throws RefreshError with code `HEADER_INVALID` when `text` is not delta-seconds (or not a
+ * string, or longer than `MAX_HEADER_VALUE_LENGTH`).
  */
 export function parseDeltaSeconds(text: string): number {
+  checkHeaderValue("delta-seconds", text);
   if (!/^[0-9]+$/.test(text)) {
     throw new RefreshError(
       "HEADER_INVALID",
@@ -69,11 +72,14 @@ export function parseDeltaSeconds(text: string): number {
 /** Reads a quoted-string starting at `start` (the opening quote); returns its value and end. */
 function readQuoted(value: string, start: number): { text: string; end: number } {
   let text = "";
+  // Runs of plain characters are copied with one slice each, not one concatenation per character.
+  let runStart = start + 1;
   let i = start + 1;
   while (i < value.length) {
     const code = value.charCodeAt(i);
-    if (code === 0x22) return { text, end: i + 1 };
+    if (code === 0x22) return { text: text + value.slice(runStart, i), end: i + 1 };
     if (code === 0x5c) {
+      text += value.slice(runStart, i);
       const next = value.charCodeAt(i + 1);
       // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
       if (
@@ -84,13 +90,13 @@ function readQuoted(value: string, start: number): { text: string; end: number }
       }
       text += value[i + 1];
       i += 2;
+      runStart = i;
       continue;
     }
     // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
     if (!(code === 0x09 || (code >= 0x20 && code !== 0x7f && code <= 0xff))) {
       throw headerError("has a bad character in a quoted string", value);
     }
-    text += value[i];
     i += 1;
   }
   throw headerError("has an unterminated quoted string", value);
@@ -101,12 +107,14 @@ function readQuoted(value: string, start: number): { text: string; end: number }
  * tokens or quoted strings (`max-age="60"`), and commas inside quotes do not split directives.
  * Empty list elements (`a,,b`) are allowed, as the list syntax says recipients must accept.
  *
- * @throws RefreshError with code `HEADER_INVALID` when the syntax is broken, or when `max-age` is
+ * @throws RefreshError with code `HEADER_INVALID` when `value` is not a string or is longer than
+ * `MAX_HEADER_VALUE_LENGTH`, when the syntax is broken, or when `max-age` is
  * missing its argument, is not delta-seconds (negative included), or occurs more than once — RFC
  * 9111 §4.2.1 allows treating such a response as stale, and stale is the safe reading for a
  * refresher.
  */
 export function parseCacheControl(value: string): CacheControl {
+  checkHeaderValue("Cache-Control", value);
   const directives = new Map<string, string | null>();
   const duplicates = new Set<string>();
   let i = 0;

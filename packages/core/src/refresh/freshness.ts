@@ -1,4 +1,5 @@
 import { parseCacheControl, parseDeltaSeconds } from "./cache-control.js";
+import { checkHeaderValue } from "./header-value.js";
 import { parseHttpDate } from "./http-date.js";
 
 /** The header lookup the freshness rules need (a fetch `Headers` satisfies it). */
@@ -61,9 +62,11 @@ function lifetimeMs(headers: HeaderLookup): number | undefined {
 function currentAgeMs(headers: HeaderLookup): number {
   const age = headers.get("age");
   if (age === null) return 0;
-  // Age is a singleton, but a list-valued one is read as its first member (RFC 9111 §5.1).
-  const first = age.split(",")[0]?.trim() ?? "";
+  // Age is a singleton, but a list-valued one is read as its first member (RFC 9111 §5.1). An
+  // over-long value is refused before it is split, as the other caching headers are.
   try {
+    const comma = checkHeaderValue("Age", age).indexOf(",");
+    const first = (comma < 0 ? age : age.slice(0, comma)).trim();
     return parseDeltaSeconds(first) * 1000;
   } catch {
     return 0;

@@ -1,3 +1,4 @@
+import { checkHeaderValue } from "./header-value.js";
 import { RefreshError } from "./refresh-error.js";
 
 /**
@@ -67,10 +68,11 @@ function build(
  * wall clock.
  *
  * @returns milliseconds since the Unix epoch.
- * @throws RefreshError with code `HEADER_INVALID` when `value` is not an HTTP-date.
+ * @throws RefreshError with code `HEADER_INVALID` when `value` is not an HTTP-date (or not a
+ * string, or longer than `MAX_HEADER_VALUE_LENGTH`).
  */
 export function parseHttpDate(value: string): number {
-  const text = value.trim();
+  const text = checkHeaderValue("HTTP-date", value).trim();
   let m = IMF_FIXDATE.exec(text);
   if (m !== null) {
     const [, , day = "", month = "", year = "", h = "", mi = "", s = ""] = m;

@@ -19,6 +19,7 @@ export {
   type RefreshDelayInput,
   remainingFreshnessMs,
 } from "./freshness.js";
+export { MAX_HEADER_VALUE_LENGTH } from "./header-value.js";
 export type {
   HttpClient,
   HttpHeadersLike,
@@ -26,7 +27,14 @@ export type {
   HttpResponseLike,
 } from "./http-client.js";
 export { formatHttpDate, parseHttpDate } from "./http-date.js";
-export { type JsonWebKey, type JsonWebKeySet, parseJwks } from "./jwks.js";
+export {
+  type JsonWebKey,
+  type JsonWebKeySet,
+  MAX_JWKS_BYTES,
+  MAX_JWKS_DEPTH,
+  MAX_JWKS_KEYS,
+  parseJwks,
+} from "./jwks.js";
 export {
   type AllowList,
   DEFAULT_MAX_BODY_BYTES,

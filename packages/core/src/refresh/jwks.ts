@@ -1,3 +1,4 @@
+import { describeValue } from "../validate.js";
 import { RefreshError } from "./refresh-error.js";
 
 /**
@@ -33,15 +34,70 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const OPTIONAL_STRING_MEMBERS = ["kid", "use", "alg"] as const;
 
 /**
+ * Largest JWKS body {@link parseJwks} reads: 256 KiB. Real key sets are a few KiB (a 4096-bit RSA
+ * key is under 1 KiB of JSON); the limit keeps a hostile body from costing more than a few ms.
+ * Measured in UTF-16 code units, which is at most the body's byte length.
+ */
+export const MAX_JWKS_BYTES = 262_144;
+/** Deepest nesting of arrays and objects in a JWKS: 32 (a key set needs 3, RSA-OTH 5). */
+export const MAX_JWKS_DEPTH = 32;
+/** Most keys in a JWKS: 1 000 (issuers publish a handful, rotated). */
+export const MAX_JWKS_KEYS = 1_000;
+
+/**
+ * The deepest nesting of `[`/`{` in `body`, outside strings; stops counting past `limit`. One
+ * linear pass, so a deeply nested body is refused before `JSON.parse` builds it.
+ */
+function nestingDepth(body: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i += 1;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (code === 0x5d || code === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/**
  * Parses a JWKS document. Rejects non-JSON, a non-object top level, a missing or non-array
  * `keys`, non-object entries, entries without a non-empty string `kty`, and `kid`/`use`/`alg`
  * that are present but not strings. An empty `keys` array is accepted (a key set being rotated can
  * be empty, and serving it is better than serving keys the issuer has withdrawn).
  *
+ * Size limits keep every call cheap on hostile input: a body over {@link MAX_JWKS_BYTES} is
+ * `BODY_TOO_LARGE`; nesting deeper than {@link MAX_JWKS_DEPTH} or more than {@link MAX_JWKS_KEYS}
+ * keys is `BODY_INVALID`; each error names its limit.
+ *
  * @returns a deeply frozen key set: it is shared by every caller of the refresher.
- * @throws RefreshError with code `BODY_INVALID`.
+ * @throws RefreshError with code `BODY_INVALID` (also for a non-string body) or `BODY_TOO_LARGE`.
  */
 export function parseJwks(body: string): JsonWebKeySet {
+  if (typeof body !== "string") {
+    throw invalid(`the body must be a string, got ${describeValue(body)}`);
+  }
+  if (body.length > MAX_JWKS_BYTES) {
+    throw new RefreshError(
+      "BODY_TOO_LARGE",
+      `invalid JWKS: ${body.length} characters, over the ${MAX_JWKS_BYTES} bytes limit`,
+    );
+  }
+  if (nestingDepth(body, MAX_JWKS_DEPTH) > MAX_JWKS_DEPTH) {
+    throw invalid(`nesting depth over the limit of ${MAX_JWKS_DEPTH}`);
+  }
   let document: unknown;
   try {
     document = JSON.parse(body);
@@ -51,6 +107,9 @@ export function parseJwks(body: string): JsonWebKeySet {
   if (!isPlainObject(document)) throw invalid("the top level is not an object");
   const keys = document.keys;
   if (!Array.isArray(keys)) throw invalid('"keys" is missing or not an array');
+  if (keys.length > MAX_JWKS_KEYS) {
+    throw invalid(`${keys.length} keys, over the limit of ${MAX_JWKS_KEYS} keys`);
+  }
   keys.forEach((key: unknown, index) => {
     if (!isPlainObject(key)) throw invalid(`keys[${index}] is not an object`);
     if (typeof key.kty !== "string" || key.kty.length === 0) {

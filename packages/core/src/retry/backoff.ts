@@ -1,6 +1,11 @@
 import { drawUnit } from "../random/draw.js";
 import type { Random } from "../random/random.js";
-import { requireFiniteNumber, requireInteger, requireObject } from "../validate.js";
+import {
+  MAX_TIMER_DELAY_MS,
+  requireFiniteNumber,
+  requireInteger,
+  requireObject,
+} from "../validate.js";
 
 /**
  * gRPC connection backoff (grpc/grpc `doc/connection-backoff.md`) as pure functions plus a small
@@ -23,6 +28,11 @@ export const BACKOFF_MULTIPLIER = 1.6;
 export const BACKOFF_JITTER = 0.2;
 /** Cap on the un-jittered backoff: 120 s. */
 export const MAX_BACKOFF_MS = 120_000;
+/**
+ * Largest growth factor. Any larger factor reaches `maxMs` on the second attempt anyway; a bound
+ * keeps `initialMs · multiplier^k` from being a typo nobody notices.
+ */
+export const MAX_BACKOFF_MULTIPLIER = 1_000;
 /** A connection attempt is given at least this long to succeed: 20 s. */
 export const MIN_CONNECT_TIMEOUT_MS = 20_000;
 
@@ -30,11 +40,15 @@ export const MIN_CONNECT_TIMEOUT_MS = 20_000;
 export interface BackoffOptions {
   /** b_0 in ms: a positive finite number. Default {@link INITIAL_BACKOFF_MS}. */
   readonly initialMs?: number;
-  /** Growth factor: a finite number ≥ 1. Default {@link BACKOFF_MULTIPLIER}. */
+  /** Growth factor in [1, {@link MAX_BACKOFF_MULTIPLIER}]. Default {@link BACKOFF_MULTIPLIER}. */
   readonly multiplier?: number;
   /** Relative jitter in [0, 1). Default {@link BACKOFF_JITTER}. */
   readonly jitter?: number;
-  /** Cap on b_k in ms: a finite number ≥ `initialMs`. Default {@link MAX_BACKOFF_MS}. */
+  /**
+   * Cap on b_k in ms: ≥ `initialMs`, and small enough that the jittered delay,
+   * `maxMs · (1 + jitter)`, fits a timer (2³¹−1 ms; a larger delay would fire after 1 ms). Default
+   * {@link MAX_BACKOFF_MS}.
+   */
   readonly maxMs?: number;
 }
 
@@ -53,15 +67,23 @@ export interface ResolvedBackoffOptions {
  */
 export function resolveBackoffOptions(options: BackoffOptions = {}): ResolvedBackoffOptions {
   requireObject("options", options);
+  const jitter = requireFiniteNumber("jitter", options.jitter ?? BACKOFF_JITTER, { min: 0 });
+  if (jitter >= 1) throw new RangeError(`"jitter" must be in [0, 1), got ${jitter}`);
+  // Every delay is at most maxMs · (1 + jitter); it must fit a timer, or Node fires it after 1 ms
+  // and a typo becomes a reconnect storm.
+  const largest = Math.floor(MAX_TIMER_DELAY_MS / (1 + jitter));
   const initialMs = requireFiniteNumber("initialMs", options.initialMs ?? INITIAL_BACKOFF_MS, {
     min: Number.MIN_VALUE,
+    max: largest,
   });
   const multiplier = requireFiniteNumber("multiplier", options.multiplier ?? BACKOFF_MULTIPLIER, {
     min: 1,
+    max: MAX_BACKOFF_MULTIPLIER,
   });
-  const jitter = requireFiniteNumber("jitter", options.jitter ?? BACKOFF_JITTER, { min: 0 });
-  if (jitter >= 1) throw new RangeError(`"jitter" must be in [0, 1), got ${jitter}`);
-  const maxMs = requireFiniteNumber("maxMs", options.maxMs ?? MAX_BACKOFF_MS, { min: initialMs });
+  const maxMs = requireFiniteNumber("maxMs", options.maxMs ?? MAX_BACKOFF_MS, {
+    min: initialMs,
+    max: largest,
+  });
   return { initialMs, multiplier, jitter, maxMs };
 }
 

@@ -8,6 +8,7 @@ export {
   ExponentialBackoff,
   INITIAL_BACKOFF_MS,
   MAX_BACKOFF_MS,
+  MAX_BACKOFF_MULTIPLIER,
   MIN_CONNECT_TIMEOUT_MS,
   type ResolvedBackoffOptions,
   resolveBackoffOptions,

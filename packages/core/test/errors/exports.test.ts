@@ -44,6 +44,7 @@ describe("public exports of the primitive modules", () => {
         "ExponentialBackoff",
         "INITIAL_BACKOFF_MS",
         "MAX_BACKOFF_MS",
+        "MAX_BACKOFF_MULTIPLIER",
         "MIN_CONNECT_TIMEOUT_MS",
         "backoffDelay",
         "baseBackoff",
