@@ -1,3 +1,4 @@
+import type { DialFact, TransportFact } from "../../suites/conn/spy-dialer.js";
 import type { ConnFacts, Violation } from "./facts.js";
 
 /**
@@ -30,4 +31,41 @@ export function checkAddresses(facts: ConnFacts): Violation[] {
     }
   }
   return violations;
+}
+
+/** What {@link checkRemovedAddressReleased} reads of the spy dialer. */
+export interface DialerView {
+  readonly dials: readonly DialFact[];
+  readonly transports: readonly TransportFact[];
+}
+
+/**
+ * `conn.removed-address-released` (connectivity semantics: a removed address's subchannel is
+ * shut down — its attempt aborted, its connection drained): some time after `address` left the
+ * list at `removedAt`, no dial to it is in flight and no transport to it is open, even when its
+ * dial was still CONNECTING at the removal and hung or failed afterwards.
+ */
+export function checkRemovedAddressReleased(
+  dialer: DialerView,
+  address: string,
+  removedAt: number,
+): Violation[] {
+  const dialing = dialer.dials.filter(
+    (d) => d.address === address && d.settledAt === undefined && d.abortedAt === undefined,
+  );
+  const open = dialer.transports.filter((t) => t.address === address && t.closedAt === undefined);
+  if (dialing.length === 0 && open.length === 0) return [];
+  return [
+    {
+      invariant: "conn.removed-address-released",
+      message: `${address} was removed at ${removedAt}, but ${dialing.length} dial(s) to it are in flight and ${open.length} transport(s) to it are open`,
+      details: {
+        address,
+        removedAt,
+        dialsInFlight: dialing.length,
+        openTransports: open.length,
+        dial: dialing[0]?.id ?? null,
+      },
+    },
+  ];
 }

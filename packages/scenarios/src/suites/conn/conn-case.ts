@@ -62,6 +62,47 @@ export interface ConnRpc {
   readonly deadlineMs: number;
 }
 
+/**
+ * How the server ends one probe call of the status phase: with a status other than UNAVAILABLE,
+ * with OK but a wrong number of messages, or too late for the call's deadline.
+ */
+export type StatusProbe =
+  | "ok-empty"
+  | "ok-two-messages"
+  | "cancelled"
+  | "unknown"
+  | "internal"
+  | "resource-exhausted"
+  | "unavailable"
+  | "deadline";
+
+/** Every {@link StatusProbe}. */
+export const STATUS_PROBES: readonly StatusProbe[] = [
+  "ok-empty",
+  "ok-two-messages",
+  "cancelled",
+  "unknown",
+  "internal",
+  "resource-exhausted",
+  "unavailable",
+  "deadline",
+];
+
+/**
+ * The targeted interleavings that end a case: how the channel is closed (while an attempt is
+ * CONNECTING, or while a subchannel sits in TRANSIENT_FAILURE backoff with an RPC pending), and
+ * how the first address is removed while its subchannel is CONNECTING (its dial then hangs or is
+ * refused after the removal).
+ */
+export interface ConnInterleavings {
+  readonly close: "connecting" | "backoff";
+  /** Virtual ms into the backoff at which close() is called (close "backoff" only). */
+  readonly closeAfterMs: number;
+  readonly removedDial: "blackhole" | "refuse";
+  /** Calls that reuse one caller AbortSignal (the status probes always do). */
+  readonly sharedSignalCalls: number;
+}
+
 /** One generated case of the `conn` suite. */
 export interface ConnCase {
   readonly balancer: "pick_first" | "round_robin";
@@ -75,12 +116,18 @@ export interface ConnCase {
   readonly keepaliveMs: number | null;
   readonly rpcs: readonly ConnRpc[];
   readonly faults: readonly ConnFault[];
+  /** How the server ends the status phase's calls. */
+  readonly statusProbes: readonly StatusProbe[];
+  readonly interleavings: ConnInterleavings;
 }
 
 /** The address of server `index`. */
 export function serverAddress(index: number): string {
   return `s${index}:${CONN_PORT}`;
 }
+
+/** Node's (and every dsim clock's) largest timer delay, 2^31-1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const at = fc.integer({ min: 0, max: 40_000 });
 const duration = fc.integer({ min: 500, max: 20_000 });
@@ -142,11 +189,26 @@ export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
       servers: fc.constant(servers),
       latencyMs: fc.integer({ min: 1, max: 20 }),
       processingMs: fc.integer({ min: 0, max: 200 }),
-      keepaliveMs: fc.option(fc.integer({ min: 5_000, max: 30_000 }), { nil: null }),
+      // Mostly intervals servers accept; sometimes near the 2^31-1 ms timer limit, where doubling
+      // after too_many_pings must stay capped.
+      keepaliveMs: fc.option(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.integer({ min: 5_000, max: 30_000 }) },
+          { weight: 1, arbitrary: fc.integer({ min: 2 ** 29, max: MAX_TIMER_MS }) },
+        ),
+        { nil: null },
+      ),
       rpcs: fc.array(rpc, { maxLength: 40 }).map((list) => [...list].sort((a, b) => a.at - b.at)),
       faults: fc
         .array(faultArbitrary(servers), { maxLength: 6 })
         .map((list) => [...list].sort((a, b) => a.at - b.at)),
+      statusProbes: fc.subarray([...STATUS_PROBES]),
+      interleavings: fc.record({
+        close: fc.constantFrom<ConnInterleavings["close"]>("connecting", "backoff"),
+        closeAfterMs: fc.integer({ min: 0, max: 700 }),
+        removedDial: fc.constantFrom<ConnInterleavings["removedDial"]>("blackhole", "refuse"),
+        sharedSignalCalls: fc.integer({ min: 0, max: 6 }),
+      }),
     }),
   );
 

@@ -36,10 +36,13 @@ export interface ConnDialer extends Dialer {
 export interface ConnStack {
   startServers(sim: Simulation, testCase: ConnCase): ConnServers;
   dialer(sim: Simulation): ConnDialer;
+  /** Whether the servers serve `STATUS_METHOD` (world.ts): the status phase runs only then. */
+  readonly statusProbes?: boolean;
 }
 
 /** sim-server's fake gRPC transport: the `conn` suite. */
 export const fakeConnStack: ConnStack = {
   startServers,
+  statusProbes: true,
   dialer: (sim) => new GrpcDialer(sim, { host: CLIENT_HOST }),
 };

@@ -28,8 +28,19 @@ import {
 import { InvariantViolation } from "../../runner/suite.js";
 import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
 import { type ConnStack, fakeConnStack } from "./conn-stack.js";
+import { countingSignal } from "./counting-signal.js";
 import { FaultDriver } from "./fault-driver.js";
 import { SpyDialer } from "./spy-dialer.js";
+import {
+  afterClose,
+  beforeClose,
+  type CallExtras,
+  healthyPhase,
+  type PhaseContext,
+  removedAddressReleased,
+  removedWhileConnectingPhase,
+  statusPhase,
+} from "./targeted-phases.js";
 import { ECHO_METHOD, STREAM_METHOD } from "./world.js";
 
 /** After every fault healed, a wait-for-ready RPC must succeed within this much virtual time. */
@@ -121,18 +132,21 @@ export async function runConnCase(
     waitForReady: boolean,
     deadlineMs: number,
     delayMs?: number,
+    extras: CallExtras = {},
   ): { outcome: OutcomeFact; done: Promise<void> } => {
     const outcome: OutcomeFact = { id, at: sim.now(), deadlineAt: sim.now() + deadlineMs };
     outcomes.push(outcome);
     const done = sim.spawn(`rpc ${id}`, async () => {
       try {
-        await conn.unary(echo, new TextEncoder().encode(id), {
+        await conn.unary(extras.method ?? echo, new TextEncoder().encode(id), {
           metadata: {
             "x-rpc-id": [id],
             ...(delayMs === undefined ? {} : { "x-delay-ms": [String(delayMs)] }),
+            ...extras.metadata,
           },
           waitForReady,
           deadline: outcome.deadlineAt,
+          ...(extras.signal === undefined ? {} : { signal: extras.signal }),
         });
         outcome.ok = true;
       } catch (error) {
@@ -172,6 +186,22 @@ export async function runConnCase(
       ...checkAddresses(f),
       ...checkKeepalive(f),
     ]);
+  };
+  const shared = countingSignal();
+  const ctx: PhaseContext = {
+    sim,
+    conn,
+    testCase,
+    servers: world.servers,
+    addresses: world.addresses,
+    spy,
+    driver,
+    transitions,
+    call,
+    shared,
+    safety,
+    tooManyPingsSent,
+    fail: failFirst,
   };
 
   try {
@@ -226,6 +256,8 @@ export async function runConnCase(
       });
     }
     safety();
+
+    await healthyPhase(ctx);
 
     // Keepalive phase: idle pings earn a too_many_pings GOAWAY from the enforcing server; the next
     // connection must ping at (at least) twice the interval.
@@ -309,6 +341,8 @@ export async function runConnCase(
       });
     }
 
+    await statusPhase(ctx, stack.statusProbes === true);
+
     // Reset phase: connections die under RPCs in flight. They fail (UNAVAILABLE) and are never
     // re-sent, since the server may have run them.
     const reset: OutcomeFact[] = [];
@@ -323,13 +357,17 @@ export async function runConnCase(
     // Address phase: the first address is removed; RPCs then only dial the others (with one
     // server the list goes empty and back).
     driver.setAddresses(world.addresses.slice(1));
+    const removedAt = sim.now();
     const moved: OutcomeFact[] = [];
     for (let i = 0; i < 3; i++) moved.push(call(`moved-${i}`, false, 5_000).outcome);
     await sim
       .runUntil(() => moved.every((o) => o.settledAt !== undefined), { timeoutMs: 6_000 })
       .catch(() => {});
+    await removedAddressReleased(ctx, removedAt);
     driver.setAddresses(world.addresses);
     safety();
+
+    await removedWhileConnectingPhase(ctx);
 
     // Quiet phase: let every subchannel settle (READY or IDLE), then GOAWAY everything while no
     // RPC is pending: the channel must go IDLE and dial nothing until asked.
@@ -338,6 +376,9 @@ export async function runConnCase(
         timeoutMs: LIVENESS_BOUND_MS,
       })
       .catch(() => {});
+    // A caller waits for the state to change with its reused signal; the GOAWAY (or close) ends
+    // the wait, after which nothing may be left on the signal.
+    void conn.waitForStateChange(conn.getState(), shared.signal);
     for (const server of world.servers) server.goaway({ mode: "graceful" });
     const quietFrom = sim.now();
     await sim.runFor(QUIET_MS);
@@ -354,12 +395,13 @@ export async function runConnCase(
       });
     }
 
-    // Close while connecting: afterwards SHUTDOWN is absorbing and nothing is left.
-    conn.connect();
-    await sim.runFor(testCase.latencyMs);
+    // Close while connecting, or while a subchannel sits in backoff with RPCs pending: SHUTDOWN is
+    // absorbing, the pending RPCs fail at once, and nothing is left.
+    const pendingAtClose = await beforeClose(ctx);
     closedAt = sim.now();
     await conn.close();
     const dialsAtClose = spy.dials.length;
+    await afterClose(ctx, pendingAtClose, closedAt);
     await sim.runFor(AFTER_CLOSE_MS);
     safety();
     if (conn.getState() !== "SHUTDOWN" || spy.dials.length !== dialsAtClose) {

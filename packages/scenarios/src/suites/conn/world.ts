@@ -1,5 +1,5 @@
-import { GrpcServer, type Simulation } from "@dsim/sim-server";
-import { type ConnCase, serverAddress } from "./conn-case.js";
+import { GrpcServer, GrpcStatus, type Simulation } from "@dsim/sim-server";
+import { type ConnCase, type StatusProbe, serverAddress } from "./conn-case.js";
 import type { ConnServer } from "./conn-stack.js";
 
 /** The method every RPC of the workload calls. */
@@ -7,6 +7,27 @@ export const ECHO_METHOD = "/dsim.Echo/Call";
 
 /** A bidi method that echoes every message until the client half-closes. */
 export const STREAM_METHOD = "/dsim.Echo/Stream";
+
+/**
+ * A unary method whose server ends each call as the `x-status` metadata asks (a
+ * {@link StatusProbe}): a status with details, OK without a message or with two, or late.
+ */
+export const STATUS_METHOD = "/dsim.Echo/Status";
+
+/** The status and details the server ends a probe with (OK probes: none). */
+export const PROBE_STATUS: Readonly<Record<StatusProbe, number | undefined>> = {
+  "ok-empty": undefined,
+  "ok-two-messages": undefined,
+  cancelled: GrpcStatus.CANCELLED,
+  unknown: GrpcStatus.UNKNOWN,
+  internal: GrpcStatus.INTERNAL,
+  "resource-exhausted": GrpcStatus.RESOURCE_EXHAUSTED,
+  unavailable: GrpcStatus.UNAVAILABLE,
+  deadline: undefined,
+};
+
+/** How long the server sits on a `deadline` probe (the call's deadline is shorter). */
+export const LATE_PROBE_MS = 5_000;
 
 /** The client's host on the virtual network. */
 export const CLIENT_HOST = "client";
@@ -54,6 +75,27 @@ export function startServers(sim: Simulation, testCase: ConnCase): ConnServers {
     });
     server.addBidiHandler(STREAM_METHOD, async (call) => {
       for await (const message of call.messages) call.write(message);
+    });
+    server.addBidiHandler(STATUS_METHOD, async (call) => {
+      const id = call.metadata["x-rpc-id"]?.[0];
+      if (id !== undefined) processed.set(id, (processed.get(id) ?? 0) + 1);
+      const probe = call.metadata["x-status"]?.[0] as StatusProbe | undefined;
+      for await (const message of call.messages) {
+        if (probe === "ok-two-messages") call.write(message);
+        if (probe !== "ok-empty") call.write(message);
+      }
+      if (probe === "deadline") {
+        await new Promise<void>((resolve) => {
+          const handle = call.clock.setTimeout(resolve, LATE_PROBE_MS);
+          call.signal.addEventListener("abort", () => {
+            call.clock.clearTimeout(handle);
+            resolve();
+          });
+        });
+      }
+      const code = probe === undefined ? undefined : PROBE_STATUS[probe];
+      if (code === undefined) call.end();
+      else call.end({ code, details: `probe ${probe ?? ""} of ${id ?? "?"}` });
     });
     server.start();
     sim.net.setLink(CLIENT_HOST, server.host, { latencyMs: testCase.latencyMs });

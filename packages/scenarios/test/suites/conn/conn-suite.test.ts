@@ -21,6 +21,13 @@ const gracefulCase: ConnCase = {
     { at: 1_000, kind: "goaway", server: 0, mode: "graceful" },
     { at: 2_500, kind: "goaway", server: 1, mode: "graceful" },
   ],
+  statusProbes: ["ok-empty", "ok-two-messages", "cancelled", "resource-exhausted", "deadline"],
+  interleavings: {
+    close: "backoff",
+    closeAfterMs: 300,
+    removedDial: "blackhole",
+    sharedSignalCalls: 4,
+  },
 };
 
 async function digestOf(testCase: ConnCase, seed: number): Promise<string> {
