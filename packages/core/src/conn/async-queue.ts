@@ -46,6 +46,12 @@ export class AsyncQueue<T> {
     this.#settleWaiter();
   }
 
+  /** Hands every buffered item to `onItem`, in order, and empties the buffer (push consumers). */
+  drain(onItem: (item: T) => void): void {
+    const items = this.#items.splice(0);
+    for (const item of items) onItem(item);
+  }
+
   /** Discards the buffer and ends the queue (the consumer gave up). */
   discard(): void {
     this.#items.length = 0;

@@ -14,9 +14,21 @@ import { StatusError } from "./status-error.js";
 import { errorOfEnd } from "./stream-end.js";
 import type { StreamEnd, TransportStream } from "./transport.js";
 
+/** Push delivery of a bidi call's responses (see {@link BidiCall.listen}). */
+export interface BidiListener<Res> {
+  /** One response, delivered synchronously as soon as it is decoded. */
+  onMessage(message: Res): void;
+  /**
+   * The call ended, exactly once, after every response: `undefined` after an OK status, otherwise
+   * the error iteration would throw (a {@link StatusError} or the caller's abort reason).
+   */
+  onEnd(error: unknown): void;
+}
+
 /**
  * A bidirectional streaming RPC. Iterate it for the responses: iteration ends after an OK status
  * and throws a {@link StatusError} otherwise. Leaving the loop early (`break`) cancels the call.
+ * A long-lived stream that must not pay a promise per message can {@link BidiCall.listen} instead.
  */
 export interface BidiCall<Req, Res> extends AsyncIterable<Res>, AsyncDisposable {
   /** Sends one request. False once the call has ended or the client side was half-closed. */
@@ -31,6 +43,14 @@ export interface BidiCall<Req, Res> extends AsyncIterable<Res>, AsyncDisposable 
   readonly ended: boolean;
   /** Cancels the call if it is still running and drops unread responses. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Switches to push delivery: responses already received and every later one go to
+   * `listener.onMessage` synchronously, then the end to `listener.onEnd` once. Use it instead of
+   * iterating, at most once.
+   *
+   * @throws Error when a listener is already set.
+   */
+  listen(listener: BidiListener<Res>): void;
 }
 
 /** @internal */
@@ -48,6 +68,9 @@ class Bidi<Req, Res> implements BidiCall<Req, Res> {
   #retried = false;
   #halfClosed = false;
   #ended = false;
+  /** How the call ended (`undefined`: OK), for a listener set after the end. */
+  #endError: unknown;
+  #listener: BidiListener<Res> | undefined;
   #headers: Metadata | undefined;
   readonly #onAbort = (): void => this.#stream?.cancel();
 
@@ -99,7 +122,8 @@ class Bidi<Req, Res> implements BidiCall<Req, Res> {
               stream.cancel();
               return;
             }
-            this.#responses.push(value);
+            if (this.#listener === undefined) this.#responses.push(value);
+            else this.#listener.onMessage(value);
           },
           onEnd: (end) => {
             if (this.#stream !== stream) return;
@@ -145,6 +169,13 @@ class Bidi<Req, Res> implements BidiCall<Req, Res> {
     this.#scope.cancel();
     // Without a stream (reopening) nobody else will end the call.
     if (this.#stream === undefined) this.#finish(this.#scope.abortError());
+  }
+
+  listen(listener: BidiListener<Res>): void {
+    if (this.#listener !== undefined) throw new Error("BidiCall.listen: a listener is already set");
+    this.#listener = listener;
+    this.#responses.drain((message) => listener.onMessage(message));
+    if (this.#ended) listener.onEnd(this.#endError);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Res> {
@@ -208,7 +239,11 @@ class Bidi<Req, Res> implements BidiCall<Req, Res> {
     this.#replay = undefined;
     this.#scope.clear();
     this.#host.callEnded();
-    if (error === undefined) this.#responses.end();
+    this.#endError = error;
+    if (this.#listener !== undefined) {
+      this.#responses.end();
+      this.#listener.onEnd(error);
+    } else if (error === undefined) this.#responses.end();
     else this.#responses.fail(error);
   }
 }

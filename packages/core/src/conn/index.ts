@@ -1,5 +1,5 @@
 export type { BalancerName } from "./balancer.js";
-export type { BidiCall } from "./call-bidi.js";
+export type { BidiCall, BidiListener } from "./call-bidi.js";
 export type { CallOptions, MethodDescriptor } from "./call-options.js";
 export { ClientConn } from "./client-conn.js";
 export { bytesCodec, type Codec, jsonCodec } from "./codec.js";

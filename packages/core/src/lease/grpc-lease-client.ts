@@ -59,6 +59,10 @@ const keepAliveMethod: MethodDescriptor<LeaseKeepAliveRequest, LeaseKeepAliveRes
   responseCodec: leaseKeepAliveResponseCodec,
 };
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /**
  * The production {@link LeaseClient}: the etcd `Lease` service over core's `ClientConn` with the
  * hand-written protobuf codec — the same stack as clientv3 on grpc-go. Failures reject with conn's
@@ -109,22 +113,35 @@ export class GrpcLeaseClient implements LeaseClient {
       queued = [];
       listener.onEnd(error);
     };
-    const run = async (): Promise<void> => {
+    const open = async (): Promise<void> => {
       const opened = await this.#conn.bidi(keepAliveMethod, { signal, metadata });
       call = opened;
       const pending = queued;
       queued = [];
       for (const request of pending) if (!opened.send(request)) break;
       if (halfClosed) opened.halfClose();
-      for await (const response of opened) {
-        if (ended) break;
-        listener.onResponse(response);
-      }
+      // Push delivery: a response reaches the lessor in the same turn it was decoded, with no
+      // promise per message (this stream carries every renewal of every lease).
+      opened.listen({
+        onMessage: (response) => {
+          if (ended) return;
+          try {
+            listener.onResponse(response);
+          } catch (error) {
+            // As a throwing loop body ended the iteration: the stream is cancelled and ends.
+            end(asError(error));
+            opened.cancel();
+          }
+        },
+        // The end goes out one microtask later, once the transport has finished the teardown
+        // that ended the call (every stream ended, the connection's close recorded), so the
+        // lessor's retry never runs inside a closing transport.
+        onEnd: (error) => {
+          queueMicrotask(() => end(error === undefined ? undefined : asError(error)));
+        },
+      });
     };
-    run().then(
-      () => end(undefined),
-      (error: unknown) => end(error instanceof Error ? error : new Error(String(error))),
-    );
+    open().catch((error: unknown) => end(asError(error)));
     return {
       send: (request) => {
         if (ended || halfClosed) return false;
