@@ -51,7 +51,7 @@ export function driveSteps(step: () => boolean, io?: RealIoStepping): Promise<vo
       if (done || gen !== generation) return;
       if (io?.tracker.active === true) {
         generation++;
-        seen = -1;
+        seen = io.tracker.activity;
         quiet = 0;
         realSetImmediate(slowTick, generation);
         return;
@@ -89,8 +89,9 @@ export function driveSteps(step: () => boolean, io?: RealIoStepping): Promise<vo
         quiet = 0;
         busy = 0;
         runStep();
-        // The step may have caused activity; the next turns must observe it.
-        seen = -1;
+        // Activity the step causes (synchronously or in the promise jobs that run right after this
+        // callback) moves the counter past this value, so the next turn sees it as busy.
+        seen = io.tracker.activity;
       }
       if (!done) realSetImmediate(slowTick, gen);
     };

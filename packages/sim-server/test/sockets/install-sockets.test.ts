@@ -1,14 +1,17 @@
 import dns from "node:dns";
+import http2 from "node:http2";
 import net, { connect as esmConnect, createConnection as esmCreateConnection } from "node:net";
 import tls from "node:tls";
 import { describe, expect, it } from "vitest";
 import {
   listenVirtualSockets,
   Simulation,
+  serveHttp2,
   type VirtualSocket,
   VirtualSocket as VirtualSocketClass,
   virtualIpOf,
 } from "../../src/index.js";
+import { helloServer } from "./helpers.js";
 
 type NodeLikeError = Error & { code?: string; syscall?: string; hostname?: string };
 
@@ -121,6 +124,23 @@ describe("installSockets", () => {
     await expect(dns.promises.resolveTxt("nodejs.org")).rejects.toMatchObject({
       code: "ENOTFOUND",
     });
+  });
+
+  it("a plain http2.connect to a virtual host needs no createConnection (node:http2 uses net.connect)", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    sim.net.setLink("client", "srv", { latencyMs: 4 });
+    serveHttp2(sim, "srv:80", helloServer());
+    using _sockets = sim.installSockets();
+    const session = http2.connect("http://srv:80");
+    let settingsAt = -1;
+    session.on("remoteSettings", () => {
+      settingsAt = sim.now();
+    });
+    await sim.runUntil(() => settingsAt >= 0, { timeoutMs: 1_000 });
+    expect(settingsAt).toBe(8);
+    session.destroy();
+    await sim.runUntilIdle({ limitMs: 1_000 });
+    expect(sim.net.openConnections()).toBe(0);
   });
 
   it("refuses a second installation", async () => {
