@@ -31,6 +31,15 @@ export class SubscriptionSink {
   readonly subscription: KeepAliveSubscription;
   /** Detaches the subscriber's abort listener; set by the lessor. */
   detach: (() => void) | undefined;
+  /**
+   * The executor of a plain wait, made once: a read without a signal (every iteration step) then
+   * creates no closure.
+   */
+  readonly #enqueueWaiter = (
+    resolve: (value: LeaseKeepAliveResponse | undefined) => void,
+  ): void => {
+    this.#waiters.push(resolve);
+  };
 
   constructor(
     id: LeaseId,
@@ -108,7 +117,8 @@ export class SubscriptionSink {
   receive(signal: AbortSignal | undefined): Promise<LeaseKeepAliveResponse | undefined> {
     const value = this.take();
     if (value !== undefined || this.#reason !== undefined) return Promise.resolve(value);
-    if (signal?.aborted === true) return Promise.resolve(undefined);
+    if (signal === undefined) return new Promise(this.#enqueueWaiter);
+    if (signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const onAbort = (): void => {
         const index = this.#waiters.indexOf(waiter);
@@ -116,11 +126,11 @@ export class SubscriptionSink {
         resolve(undefined);
       };
       const waiter = (v: LeaseKeepAliveResponse | undefined): void => {
-        signal?.removeEventListener("abort", onAbort);
+        signal.removeEventListener("abort", onAbort);
         resolve(v);
       };
       this.#waiters.push(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 
@@ -135,6 +145,13 @@ export class SubscriptionSink {
   cancel(): void {
     if (this.#reason === undefined) this.#onCancel(this);
   }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** One iteration step: a response, or the end once the subscription is closed and drained. */
+function stepOf(value: LeaseKeepAliveResponse | undefined): IteratorResult<LeaseKeepAliveResponse> {
+  return value === undefined ? DONE : { value, done: false };
 }
 
 /**
@@ -206,11 +223,20 @@ export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveRespon
     this.#sink.cancel();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<LeaseKeepAliveResponse> {
-    for (;;) {
-      const value = await this.#sink.receive(undefined);
-      if (value === undefined) return;
-      yield value;
-    }
+  /**
+   * Iterates the responses until the subscription is closed and drained. A plain iterator (one
+   * promise per step) rather than an async generator, whose every step costs several more; leaving
+   * a loop early ends this iteration only, as a generator's would.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<LeaseKeepAliveResponse> {
+    const sink = this.#sink;
+    let finished = false;
+    return {
+      next: () => (finished ? Promise.resolve(DONE) : sink.receive(undefined).then(stepOf)),
+      return: () => {
+        finished = true;
+        return Promise.resolve(DONE);
+      },
+    };
   }
 }
