@@ -17,7 +17,7 @@ import {
   type ResolvedEtcdOptions,
   resolveEtcdOptions,
 } from "./etcd-options.js";
-import { EtcdStatusError, EtcdTransportError } from "./etcd-status-error.js";
+import { type EtcdErrorName, EtcdStatusError, EtcdTransportError } from "./etcd-status-error.js";
 import { IdGenerator } from "./id-generator.js";
 import { EtcdLeaseCounters } from "./keep-alive-stats.js";
 import type { EtcdLeaseEvent } from "./lease-observer.js";
@@ -98,6 +98,9 @@ export class EtcdCluster implements AsyncDisposable {
   #revision = 1n;
   #electionTimer: TimerHandle | undefined;
   #closed = false;
+  /** While the clock is before this, new calls and streams are refused (overload fault). */
+  #refusingUntil = Number.NEGATIVE_INFINITY;
+  #refusal: EtcdErrorName = "requestTimedOut";
   #leaderChanges = 0;
   readonly #countPlainStreams: boolean;
 
@@ -352,6 +355,17 @@ export class EtcdCluster implements AsyncDisposable {
   }
 
   /**
+   * Overload for `durationMs`: every member refuses new calls and new keep-alive streams with
+   * etcd's `error` (default UNAVAILABLE `request timed out`, as when proposals time out), while
+   * streams already open keep working.
+   */
+  refuseNewCalls(durationMs: number, error: EtcdErrorName = "requestTimedOut"): void {
+    this.#refusingUntil = this.#o.clock.now() + durationMs;
+    this.#refusal = error;
+    this.#trace("members.overloaded", { durationMs, error });
+  }
+
+  /**
    * Ends every keep-alive stream at member `index` with `error` (e.g. a GOAWAY from the member), or
    * cleanly (status OK) when `error` is `undefined`.
    */
@@ -392,6 +406,7 @@ export class EtcdCluster implements AsyncDisposable {
     if (this.#closed || !member.up) {
       throw new EtcdTransportError(GrpcCode.UNAVAILABLE, "connection refused");
     }
+    if (this.#o.clock.now() < this.#refusingUntil) throw new EtcdStatusError(this.#refusal);
     return member;
   }
 
@@ -470,6 +485,9 @@ export class EtcdCluster implements AsyncDisposable {
       if (!member.up) continue;
       if (this.#leaderFor(member) !== undefined) {
         member.noLeaderTicks = 0;
+        // A member that rejoined (healed isolation, restart) forwards the renewals it held while it
+        // saw no leader; elections wake waiters at once, a rejoin by this tick.
+        for (const state of [...member.sessions]) state.wake?.();
         continue;
       }
       member.noLeaderTicks += 1;

@@ -29,8 +29,11 @@ function violation(
   };
 }
 
-/** Whether lease `i` existed at the server throughout [from, to] (the expiry loop's lag included). */
-function aliveThroughout(facts: RunFacts, i: number, from: number, to: number): boolean {
+/**
+ * Whether lease `i` (granted before the workload started) still existed at the server at `to`, the
+ * expiry loop's lag included.
+ */
+function aliveUntil(facts: RunFacts, i: number, to: number): boolean {
   const end = facts.endedAt(facts.leaseIds[i] as bigint);
   // An expired lease answers like a gone one for up to one expiry-loop period before it is removed.
   return end === undefined || end > to + facts.revokeIntervalMs;
@@ -45,7 +48,7 @@ function goneBefore(facts: RunFacts, i: number, at: number): boolean {
 function wrongOutcome(facts: RunFacts, p: ProbeFact, to: number): string | undefined {
   const o = p.outcome;
   if (o === null) return undefined;
-  const alive = p.kind === "leases" || aliveThroughout(facts, p.lease, p.startAt, to);
+  const alive = p.kind === "leases" || aliveUntil(facts, p.lease, to);
   const gone = p.kind !== "leases" && goneBefore(facts, p.lease, p.startAt);
   const granted = facts.grantedTtlS[p.lease] as number;
   switch (p.kind) {
@@ -87,7 +90,7 @@ function wrongOutcome(facts: RunFacts, p: ProbeFact, to: number): string | undef
       if (!o.ok || o.ids === undefined) return "failed against a healthy server";
       const ids = new Set(o.ids);
       for (const [i, id] of facts.leaseIds.entries()) {
-        if (aliveThroughout(facts, i, p.startAt, to) && !ids.has(id)) {
+        if (aliveUntil(facts, i, to) && !ids.has(id)) {
           return `left out live lease ${i}`;
         }
         if (goneBefore(facts, i, p.startAt) && ids.has(id)) return `listed gone lease ${i}`;

@@ -18,6 +18,11 @@ export type LeaseFault =
     }
   /** Every member sends GOAWAY (direct transport: its keep-alive streams end with UNAVAILABLE). */
   | { readonly at: number; readonly kind: "goaway" }
+  /**
+   * Every member refuses new calls and streams (UNAVAILABLE `request timed out`) for `durationMs`;
+   * open streams keep working.
+   */
+  | { readonly at: number; readonly kind: "overload"; readonly durationMs: number }
   /** Every member ends its keep-alive streams with `status` (`ok`: a clean end of stream). */
   | { readonly at: number; readonly kind: "stream-end"; readonly status: StreamEndStatus }
   /** Keep-alive responses are lost with `probability` for `durationMs`. */
@@ -146,6 +151,7 @@ const faultArb: fc.Arbitrary<LeaseFault> = fc.oneof(
     downMs: duration,
   }),
   fc.record({ at, kind: fc.constant("goaway" as const) }),
+  fc.record({ at, kind: fc.constant("overload" as const), durationMs: duration }),
   fc.record({
     at,
     kind: fc.constant("stream-end" as const),
@@ -225,10 +231,24 @@ function subscriberArb(leases: number): fc.Arbitrary<SubscriberPlan> {
     }));
 }
 
-function probeArb(leases: number): fc.Arbitrary<ProbePlan> {
+/**
+ * Calls at any time, and half of them aimed just after a fault starts, so that calls overlap the
+ * faults they must survive or be judged by (not only when luck puts them there).
+ */
+function probeArb(leases: number, faults: readonly LeaseFault[]): fc.Arbitrary<ProbePlan> {
+  const anyTime = fc.integer({ min: 0, max: FAULT_WINDOW_MS + 10_000 });
+  const at =
+    faults.length === 0
+      ? anyTime
+      : fc.oneof(
+          anyTime,
+          fc
+            .tuple(fc.nat(faults.length - 1), fc.integer({ min: 0, max: 1500 }))
+            .map(([i, d]) => (faults[i] as LeaseFault).at + d),
+        );
   return fc
     .record({
-      at: fc.integer({ min: 0, max: FAULT_WINDOW_MS + 10_000 }),
+      at,
       kind: fc.constantFrom<ProbeKind>(
         "time-to-live",
         "leases",
@@ -262,8 +282,12 @@ export const leaseCaseArbitrary: fc.Arbitrary<LeaseCase> = fc
       leases: fc.constant(base.leases),
       subscribers: fc.array(subscriberArb(base.leases.length), { maxLength: 5 }),
       faults: fc.array(faultArb, { maxLength: 4 }),
-      probes: fc.array(probeArb(base.leases.length), { maxLength: 6 }),
     }),
+  )
+  .chain((c) =>
+    fc
+      .array(probeArb(c.leases.length, c.faults), { maxLength: 6 })
+      .map((probes): LeaseCase => ({ ...c, probes })),
   );
 
 /** The end of the last fault's direct effect (ms). */

@@ -25,6 +25,9 @@ export function disruptionMs(
     case "drop-requests":
     case "partition":
       return fault.durationMs;
+    case "overload":
+      // A stream that must reopen during the overload is refused until it ends.
+      return fault.durationMs + (grpc ? 3000 : 1000);
     case "latency":
       return fault.durationMs + fault.latencyMs;
   }

@@ -110,6 +110,9 @@ function applyFault(
     case "stream-end":
       world.endStreams(fault.status);
       break;
+    case "overload":
+      cluster.refuseNewCalls(fault.durationMs);
+      break;
     case "drop-responses":
     case "drop-requests": {
       const kind = fault.kind === "drop-responses" ? "responses" : "requests";
