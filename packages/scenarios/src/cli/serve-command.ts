@@ -27,6 +27,11 @@ Options:
   --max-age S         http only: Cache-Control max-age of the JWKS, seconds (default 60)
 
 Control API: GET /status · POST /faults {"kind": …} · DELETE /faults
+  POST answers 400 with {"error"} for an unknown kind or a bad field (durations are integer ms
+  up to 2147483647, counts up to 1000000, oversized bytes up to 64 MiB).
+  DELETE clears EVERY fault still in effect — delay, dropped keep-alive responses, the http
+  fault, and (etcd) any leader loss, quorum loss or member restart, whose members rejoin at
+  once — and answers {"ok": true, "cleared": [...]}, one line per fault it cleared.
   etcd faults: leader-loss {durationMs} · quorum-loss {durationMs} · leader-change ·
     member-restart {member, downMs} · goaway {graceMs} · drop-keepalive-responses {count?} ·
     delay {ms} · end-streams {message?}
@@ -64,6 +69,11 @@ async function bindOrUsage<T>(start: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Prints a driver failure on stderr; it also shows in GET /status, and the fake keeps serving. */
+function reportDriverError(io: CliIo): (error: Error) => void {
+  return (error) => io.stderr(`dsim serve: ${error.message} (the fake keeps running)\n`);
 }
 
 /** Resolves when SIGINT or SIGTERM arrives (or `stop` aborts), removing its listeners. */
@@ -133,7 +143,9 @@ export async function serveCommand(
         `serve: --port ${port} leaves no room for ${members} members (ports ${port}..${port + members - 1}; the last must be <= 65535)`,
       );
     }
-    const wire = await bindOrUsage(() => WireEtcd.start({ members, port, host, seed }));
+    const wire = await bindOrUsage(() =>
+      WireEtcd.start({ members, port, host, seed, onDriverError: reportDriverError(io) }),
+    );
     target = {
       applyFault: (input) => wire.applyFault(parseEtcdWireFault(input)),
       clearFaults: () => wire.clearFaults(),
@@ -146,7 +158,9 @@ export async function serveCommand(
     if (stringFlag(parsed, "members") !== undefined)
       throw new UsageError("serve http: --members is for etcd");
     const maxAgeSeconds = intFlag(stringFlag(parsed, "max-age"), "max-age", 60, 0, 2 ** 31 - 1);
-    const wire = await bindOrUsage(() => WireHttp.start({ port, host, seed, maxAgeSeconds }));
+    const wire = await bindOrUsage(() =>
+      WireHttp.start({ port, host, seed, maxAgeSeconds, onDriverError: reportDriverError(io) }),
+    );
     target = {
       applyFault: (input) => wire.applyFault(parseHttpWireFault(input)),
       clearFaults: () => wire.clearFaults(),

@@ -97,6 +97,8 @@ export class EtcdCluster implements AsyncDisposable {
   #term = 0n;
   #revision = 1n;
   #electionTimer: TimerHandle | undefined;
+  /** Pending ends of isolations and restarts, so {@link EtcdCluster.healFaults} can end them now. */
+  readonly #heals = new Map<TimerHandle, () => void>();
   #closed = false;
   /** While the clock is before this, new calls and streams are refused (overload fault). */
   #refusingUntil = Number.NEGATIVE_INFINITY;
@@ -346,7 +348,7 @@ export class EtcdCluster implements AsyncDisposable {
     this.#trace("member.down", { member: index });
     this.#endSessions(member, new EtcdTransportError(GrpcCode.UNAVAILABLE, "connection reset"));
     if (this.#leader === member) this.#stepDown("restart");
-    this.#after(downMs, () => {
+    this.#healAfter(downMs, () => {
       member.up = true;
       member.noLeaderTicks = 0;
       this.#trace("member.up", { member: index });
@@ -363,6 +365,23 @@ export class EtcdCluster implements AsyncDisposable {
     this.#refusingUntil = this.#o.clock.now() + durationMs;
     this.#refusal = error;
     this.#trace("members.overloaded", { durationMs, error });
+  }
+
+  /**
+   * Ends every isolation (leader or quorum loss) and member restart now instead of when its
+   * duration runs out, as wire mode's `DELETE /faults` does. Returns the members it brought back.
+   */
+  healFaults(): { readonly isolated: readonly number[]; readonly down: readonly number[] } {
+    if (this.#closed) return { isolated: [], down: [] };
+    const isolated = this.#members.filter((m) => m.isolated).map((m) => m.index);
+    const down = this.#members.filter((m) => !m.up).map((m) => m.index);
+    for (const [handle, heal] of [...this.#heals]) {
+      this.#heals.delete(handle);
+      this.#timers.delete(handle);
+      this.#o.clock.clearTimeout(handle);
+      heal();
+    }
+    return { isolated, down };
   }
 
   /**
@@ -455,7 +474,7 @@ export class EtcdCluster implements AsyncDisposable {
     this.#trace("members.isolated", { members: members.map((m) => m.index), durationMs });
     if (this.#leader?.isolated === true) this.#stepDown("isolated");
     else this.#ensureElection();
-    this.#after(durationMs, () => {
+    this.#healAfter(durationMs, () => {
       for (const m of members) m.isolated = false;
       this.#trace("members.healed", { members: members.map((m) => m.index) });
       this.#ensureElection();
@@ -597,6 +616,15 @@ export class EtcdCluster implements AsyncDisposable {
     }, ms);
     this.#timers.add(handle);
     return handle;
+  }
+
+  /** {@link EtcdCluster.#after} for the end of a fault, which `healFaults` may bring forward. */
+  #healAfter(ms: number, heal: () => void): void {
+    const handle = this.#after(ms, () => {
+      this.#heals.delete(handle);
+      heal();
+    });
+    this.#heals.set(handle, heal);
   }
 
   #every(ms: number, fn: () => void): void {

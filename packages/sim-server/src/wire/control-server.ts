@@ -6,7 +6,8 @@ import { isWireError, WireError } from "./wire-error.js";
 export interface ControlTarget {
   /** Validates untrusted JSON and applies it; throws WireError `BAD_FAULT` when invalid. */
   applyFault(input: unknown): void;
-  clearFaults(): void;
+  /** Clears every fault in effect; returns a line per fault cleared (reported to the caller). */
+  clearFaults(): readonly string[] | undefined;
   /** A JSON-serialisable snapshot. */
   status(): unknown;
 }
@@ -25,7 +26,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * A small JSON control endpoint for a wire server:
  * `GET /status` → the target's status; `POST /faults` with a fault object → applies it
- * (400 with `{ error }` when invalid); `DELETE /faults` → clears the faults.
+ * (400 with `{ error }` when invalid); `DELETE /faults` → clears every fault and answers
+ * `{ ok: true, cleared: [...] }`. An unexpected error answers 500 with `{ error }`.
  */
 export class ControlServer implements AsyncDisposable {
   /** `http://host:port` */
@@ -143,8 +145,7 @@ async function handle(
     return;
   }
   if (path === "/faults" && req.method === "DELETE") {
-    target.clearFaults();
-    reply(res, 200, { ok: true });
+    reply(res, 200, { ok: true, cleared: [...(target.clearFaults() ?? [])] });
     return;
   }
   reply(res, 404, {

@@ -1,3 +1,4 @@
+import { intField, MAX_FAULT_COUNT, MAX_FAULT_MS, MAX_FAULT_TEXT } from "./fault-limits.js";
 import { WireError } from "./wire-error.js";
 
 /**
@@ -34,17 +35,6 @@ export const ETCD_WIRE_FAULT_KINDS = [
   "end-streams",
 ] as const satisfies readonly EtcdWireFault["kind"][];
 
-function field(input: Record<string, unknown>, name: string, min: number): number {
-  const value = input[name];
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new WireError(
-      "BAD_FAULT",
-      `fault "${String(input.kind)}": ${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * Checks untrusted JSON (a control request) and returns it as an {@link EtcdWireFault}.
  *
@@ -58,26 +48,36 @@ export function parseEtcdWireFault(input: unknown): EtcdWireFault {
   switch (o.kind) {
     case "leader-loss":
     case "quorum-loss":
-      return { kind: o.kind, durationMs: field(o, "durationMs", 1) };
+      return { kind: o.kind, durationMs: intField(o, "durationMs", 1, MAX_FAULT_MS) };
     case "leader-change":
       return { kind: "leader-change" };
     case "member-restart":
       return {
         kind: "member-restart",
-        member: field(o, "member", 0),
-        downMs: field(o, "downMs", 1),
+        // The wire server checks that the cluster has this member.
+        member: intField(o, "member", 0, MAX_FAULT_COUNT),
+        downMs: intField(o, "downMs", 1, MAX_FAULT_MS),
       };
     case "goaway":
-      return { kind: "goaway", graceMs: o.graceMs === undefined ? 1000 : field(o, "graceMs", 0) };
+      return {
+        kind: "goaway",
+        graceMs: o.graceMs === undefined ? 1000 : intField(o, "graceMs", 0, MAX_FAULT_MS),
+      };
     case "drop-keepalive-responses":
       return o.count === undefined
         ? { kind: "drop-keepalive-responses" }
-        : { kind: "drop-keepalive-responses", count: field(o, "count", 1) };
+        : { kind: "drop-keepalive-responses", count: intField(o, "count", 1, MAX_FAULT_COUNT) };
     case "delay":
-      return { kind: "delay", ms: field(o, "ms", 0) };
+      return { kind: "delay", ms: intField(o, "ms", 0, MAX_FAULT_MS) };
     case "end-streams": {
-      if (o.message !== undefined && typeof o.message !== "string") {
-        throw new WireError("BAD_FAULT", 'fault "end-streams": message must be a string');
+      if (
+        o.message !== undefined &&
+        (typeof o.message !== "string" || o.message.length > MAX_FAULT_TEXT)
+      ) {
+        throw new WireError(
+          "BAD_FAULT",
+          `fault "end-streams": message must be a string of at most ${MAX_FAULT_TEXT} characters`,
+        );
       }
       return o.message === undefined
         ? { kind: "end-streams" }

@@ -1,4 +1,11 @@
 import { HTTP_FAULT_KINDS, type HttpFault } from "../http/http-faults.js";
+import {
+  intField,
+  MAX_FAULT_COUNT,
+  MAX_FAULT_MS,
+  MAX_FAULT_TEXT,
+  MAX_OVERSIZED_BYTES,
+} from "./fault-limits.js";
 import { WireError } from "./wire-error.js";
 
 /** An HTTP fault as the control API takes it: the fake server's fault, for `count` requests. */
@@ -8,25 +15,36 @@ export interface HttpWireFault {
   readonly count?: number;
 }
 
-function int(o: Record<string, unknown>, name: string, min: number): number {
-  const value = o[name];
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new WireError(
-      "BAD_FAULT",
-      `fault "${String(o.kind)}": ${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
+/** An HTTP field name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Most headers one fault may set. */
+const MAX_FAULT_HEADERS = 64;
 
 function headerSet(value: unknown): Record<string, readonly string[]> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new WireError("BAD_FAULT", 'fault "headers": set must be an object of string lists');
   }
+  const entries = Object.entries(value);
+  if (entries.length > MAX_FAULT_HEADERS) {
+    throw new WireError(
+      "BAD_FAULT",
+      `fault "headers": set has ${entries.length} headers, at most ${MAX_FAULT_HEADERS}`,
+    );
+  }
   const out: Record<string, readonly string[]> = {};
-  for (const [name, values] of Object.entries(value)) {
-    if (!Array.isArray(values) || !values.every((v) => typeof v === "string")) {
-      throw new WireError("BAD_FAULT", `fault "headers": set.${name} must be a list of strings`);
+  for (const [name, values] of entries) {
+    if (!TOKEN.test(name)) {
+      throw new WireError("BAD_FAULT", `fault "headers": set has an invalid header name`);
+    }
+    if (
+      !Array.isArray(values) ||
+      values.length > MAX_FAULT_HEADERS ||
+      !values.every((v) => typeof v === "string" && v.length <= MAX_FAULT_TEXT)
+    ) {
+      throw new WireError(
+        "BAD_FAULT",
+        `fault "headers": set.${name} must be a list of at most ${MAX_FAULT_HEADERS} strings of at most ${MAX_FAULT_TEXT} characters`,
+      );
     }
     out[name] = values as string[];
   }
@@ -41,16 +59,16 @@ function parseFault(o: Record<string, unknown>): HttpFault {
     case "reset":
       return { kind: o.kind };
     case "delay":
-      return { kind: "delay", ms: int(o, "ms", 0) };
+      return { kind: "delay", ms: intField(o, "ms", 0, MAX_FAULT_MS) };
     case "status":
-      return { kind: "status", status: int(o, "status", 100) };
+      return { kind: "status", status: intField(o, "status", 100, 599) };
     case "oversized":
-      return { kind: "oversized", bytes: int(o, "bytes", 0) };
+      return { kind: "oversized", bytes: intField(o, "bytes", 0, MAX_OVERSIZED_BYTES) };
     case "slow-body":
       return {
         kind: "slow-body",
-        chunks: int(o, "chunks", 1),
-        chunkDelayMs: int(o, "chunkDelayMs", 0),
+        chunks: intField(o, "chunks", 1, MAX_FAULT_COUNT),
+        chunkDelayMs: intField(o, "chunkDelayMs", 0, MAX_FAULT_MS),
       };
     case "headers":
       return { kind: "headers", set: headerSet(o.set) };
@@ -73,15 +91,7 @@ export function parseHttpWireFault(input: unknown): HttpWireFault {
   }
   const o = input as Record<string, unknown>;
   const fault = parseFault(o);
-  if (
-    o.status !== undefined &&
-    fault.kind === "status" &&
-    (fault.status < 100 || fault.status > 599)
-  ) {
-    throw new WireError(
-      "BAD_FAULT",
-      `fault "status": status must be in [100, 599], got ${fault.status}`,
-    );
-  }
-  return o.count === undefined ? { fault } : { fault, count: int(o, "count", 1) };
+  return o.count === undefined
+    ? { fault }
+    : { fault, count: intField(o, "count", 1, MAX_FAULT_COUNT) };
 }

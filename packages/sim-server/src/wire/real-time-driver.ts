@@ -18,15 +18,20 @@ export interface DrivableSimulation {
 export interface RealTimeDriverOptions {
   /** How often (wall ms) virtual time catches up with wall time. Default 5. */
   readonly tickMs?: number;
-  /** Called once when advancing fails; the driver stops. Default: the error is kept in `error`. */
+  /**
+   * Called when a step fails after a good one (a failure that repeats on every step is reported
+   * once). The driver keeps going, so the fake recovers once the cause is gone; the last failure is
+   * kept in `error` either way.
+   */
   readonly onError?: (error: WireError) => void;
 }
 
 /**
  * Advances `sim` by the wall time elapsed since the previous step, every `tickMs`. Virtual time
  * therefore lags wall time by at most about one tick plus the time a step takes; steps never
- * overlap (a slow step makes the next one larger instead of queueing). `close()` stops the
- * interval and waits for a step in progress.
+ * overlap (a slow step makes the next one larger instead of queueing). A failing step (a timer
+ * that threw) is reported and does not stop the driver: a fake serving real clients must not be
+ * wedged by one bad timer. `close()` stops the interval and waits for a step in progress.
  */
 export class RealTimeDriver implements AsyncDisposable {
   readonly #sim: DrivableSimulation;
@@ -37,6 +42,8 @@ export class RealTimeDriver implements AsyncDisposable {
   #step: Promise<void> | undefined;
   #closed = false;
   #error: WireError | undefined;
+  #failing = false;
+  #failures = 0;
   #steps = 0;
 
   constructor(sim: DrivableSimulation, options: RealTimeDriverOptions = {}) {
@@ -57,9 +64,14 @@ export class RealTimeDriver implements AsyncDisposable {
     this.#interval = setInterval(() => this.#tick(), tickMs);
   }
 
-  /** The failure that stopped the driver, if any. */
+  /** The last failed step's error, if any step failed. */
   get error(): WireError | undefined {
     return this.#error;
+  }
+
+  /** Steps that failed so far. */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** Steps taken so far. */
@@ -102,6 +114,7 @@ export class RealTimeDriver implements AsyncDisposable {
     this.#step = this.#sim.runFor(delta).then(
       () => {
         this.#step = undefined;
+        this.#failing = false;
       },
       (cause: unknown) => {
         this.#step = undefined;
@@ -112,10 +125,13 @@ export class RealTimeDriver implements AsyncDisposable {
 
   #fail(cause: unknown): void {
     if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#interval);
+    this.#failures += 1;
     const message = cause instanceof Error ? cause.message : String(cause);
-    this.#error = new WireError("DRIVER_FAILED", `real-time driver stopped: ${message}`, { cause });
+    this.#error = new WireError("DRIVER_FAILED", `real-time driver step failed: ${message}`, {
+      cause,
+    });
+    if (this.#failing) return;
+    this.#failing = true;
     this.#onError?.(this.#error);
   }
 }

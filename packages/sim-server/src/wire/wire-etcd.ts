@@ -44,6 +44,11 @@ export interface WireEtcdOptions {
   readonly electionTimeoutMs?: number;
   /** How often virtual time catches up with wall time (ms). Default 5. */
   readonly tickMs?: number;
+  /**
+   * Called when advancing the simulation fails (a timer threw…). The driver keeps going, so the
+   * fake recovers; the last error also shows in {@link WireEtcd.status}.
+   */
+  readonly onDriverError?: (error: WireError) => void;
 }
 
 /** What {@link WireEtcd.status} reports (JSON-friendly: IDs as decimal strings). */
@@ -134,10 +139,10 @@ export class WireEtcd implements AsyncDisposable {
         : { electionTimeoutMs: options.electionTimeoutMs }),
       trace: sim.trace,
     });
-    const driver = new RealTimeDriver(
-      sim,
-      options.tickMs === undefined ? {} : { tickMs: options.tickMs },
-    );
+    const driver = new RealTimeDriver(sim, {
+      ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+      ...(options.onDriverError === undefined ? {} : { onError: options.onDriverError }),
+    });
     const servers: Server[] = [];
     const addresses: string[] = [];
     let wire: WireEtcd | undefined;
@@ -186,9 +191,19 @@ export class WireEtcd implements AsyncDisposable {
     return wire;
   }
 
-  /** Injects `fault` (see {@link EtcdWireFault}). */
+  /**
+   * Injects `fault` (see {@link EtcdWireFault}).
+   *
+   * @throws WireError `BAD_FAULT` when it names a member the cluster does not have; `CLOSED`.
+   */
   applyFault(fault: EtcdWireFault): void {
     if (this.#closed) throw new WireError("CLOSED", "WireEtcd is closed");
+    if (fault.kind === "member-restart" && fault.member >= this.addresses.length) {
+      throw new WireError(
+        "BAD_FAULT",
+        `fault "member-restart": no member ${fault.member} (members are 0..${this.addresses.length - 1})`,
+      );
+    }
     this.sim.trace.record("wire-etcd", "fault", { ...fault });
     switch (fault.kind) {
       case "leader-loss":
@@ -226,11 +241,23 @@ export class WireEtcd implements AsyncDisposable {
     }
   }
 
-  /** Clears the faults that last until cleared (delay, dropped keep-alive responses). */
-  clearFaults(): void {
+  /**
+   * Clears every fault still in effect: the delay, dropped keep-alive responses, and any leader
+   * loss, quorum loss or member restart whose duration has not run out (those members rejoin
+   * now). Faults that are over when applied (leader change, GOAWAY, ended streams) leave nothing
+   * to clear. Returns one line per fault cleared.
+   */
+  clearFaults(): string[] {
+    const cleared: string[] = [];
+    if (this.#delayMs > 0) cleared.push(`delay of ${this.#delayMs} ms`);
+    if (this.#drop > 0) cleared.push("drop-keepalive-responses");
     this.#delayMs = 0;
     this.#drop = 0;
-    this.sim.trace.record("wire-etcd", "faults-cleared", {});
+    const { isolated, down } = this.cluster.healFaults();
+    if (isolated.length > 0) cleared.push(`isolation of member(s) ${isolated.join(", ")}`);
+    for (const member of down) cleared.push(`restart of member ${member} (it is up again)`);
+    this.sim.trace.record("wire-etcd", "faults-cleared", { cleared });
+    return cleared;
   }
 
   /** A JSON-friendly snapshot of the server's state. */

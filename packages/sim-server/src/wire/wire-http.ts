@@ -23,6 +23,11 @@ export interface WireHttpOptions {
   readonly path?: string;
   /** `Cache-Control: max-age` of the default route, seconds. Default 60. */
   readonly maxAgeSeconds?: number;
+  /**
+   * Called when advancing the simulation fails (a timer threw…). The driver keeps going, so the
+   * fake recovers; the last error also shows in {@link WireHttp.status}.
+   */
+  readonly onDriverError?: (error: WireError) => void;
 }
 
 /** What {@link WireHttp.status} reports. */
@@ -113,10 +118,10 @@ export class WireHttp implements AsyncDisposable {
       body: DEFAULT_JWKS,
     });
     fake.route(path, jwks);
-    const driver = new RealTimeDriver(
-      sim,
-      options.tickMs === undefined ? {} : { tickMs: options.tickMs },
-    );
+    const driver = new RealTimeDriver(sim, {
+      ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+      ...(options.onDriverError === undefined ? {} : { onError: options.onDriverError }),
+    });
     let wire: WireHttp | undefined;
     const server = createServer((req, res) => {
       if (wire === undefined) res.destroy();
@@ -154,10 +159,12 @@ export class WireHttp implements AsyncDisposable {
     });
   }
 
-  /** Removes the current fault. */
-  clearFaults(): void {
+  /** Removes the current fault (the only one: a new fault replaces it). Returns what it cleared. */
+  clearFaults(): string[] {
+    const cleared = this.#fault === undefined ? [] : [this.#fault.kind];
     this.#fault = undefined;
     this.#remaining = 0;
+    return cleared;
   }
 
   /** A JSON-friendly snapshot. */
