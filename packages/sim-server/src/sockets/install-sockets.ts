@@ -10,13 +10,28 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, VirtualSocket } from "./virtual-socket.js";
 
 /** Options of `sim.installSockets()`. */
 export interface InstallSocketsOptions {
-  /** The host that routed connections come from. Default `"client"`. */
-  readonly fromHost?: string;
+  /**
+   * The host routed connections come from: a name, or a function asked at every connect (e.g. to
+   * give each of several clients in one process its own host). A `localAddress` in the connect
+   * options that names a host on the network wins over both. Default `"client"`.
+   */
+  readonly fromHost?:
+    | string
+    | ((target: { readonly host: string; readonly port: number }) => string);
   /** Virtual ms after which an unanswered connect fails with `ETIMEDOUT`. Default 127 000. */
   readonly connectTimeoutMs?: number;
 }
 
 type Callback = (...args: unknown[]) => void;
+
+/** The `net.connect` options the router honours besides host, port and path. */
+interface ConnectOptionsSeen {
+  readonly localAddress?: unknown;
+  readonly timeout?: unknown;
+  readonly noDelay?: unknown;
+  readonly keepAlive?: unknown;
+  readonly keepAliveInitialDelay?: unknown;
+}
 type Patch = readonly [target: object, key: string, value: unknown];
 
 let installed = false;
@@ -27,22 +42,27 @@ function parseConnectArgs(args: readonly unknown[]): {
   port: unknown;
   path: unknown;
   callback: Callback | undefined;
+  options: ConnectOptionsSeen;
 } {
   const last = args[args.length - 1];
   const callback = typeof last === "function" ? (last as Callback) : undefined;
   const first = args[0];
   if (typeof first === "object" && first !== null) {
-    const options = first as { host?: unknown; port?: unknown; path?: unknown };
+    const options = first as ConnectOptionsSeen & {
+      host?: unknown;
+      port?: unknown;
+      path?: unknown;
+    };
     const host =
       typeof options.host === "string" && options.host !== "" ? options.host : "localhost";
-    return { host, port: options.port, path: options.path, callback };
+    return { host, port: options.port, path: options.path, callback, options };
   }
   if (typeof first === "string" && !/^\d+$/.test(first)) {
-    return { host: "localhost", port: undefined, path: first, callback };
+    return { host: "localhost", port: undefined, path: first, callback, options: {} };
   }
   const second = args[1];
   const host = typeof second === "string" && second !== "" ? second : "localhost";
-  return { host, port: first, path: undefined, callback };
+  return { host, port: first, path: undefined, callback, options: {} };
 }
 
 /**
@@ -65,10 +85,23 @@ export function installSockets(
   if (installed) {
     throw new Error("installSockets: sockets are already installed; dispose that first");
   }
-  const fromHost = options.fromHost ?? "client";
-  if (typeof fromHost !== "string" || fromHost.length === 0) {
-    throw new TypeError(`fromHost must be a non-empty string, received ${String(fromHost)}`);
+  const fromHostOption = options.fromHost ?? "client";
+  if (
+    typeof fromHostOption !== "function" &&
+    (typeof fromHostOption !== "string" || fromHostOption.length === 0)
+  ) {
+    throw new TypeError(
+      `fromHost must be a non-empty string or a function, received ${String(fromHostOption)}`,
+    );
   }
+  const fromHostFor = (host: string, port: number): string => {
+    const from =
+      typeof fromHostOption === "function" ? fromHostOption({ host, port }) : fromHostOption;
+    if (typeof from !== "string" || from.length === 0) {
+      throw new TypeError(`fromHost() must return a non-empty host name, received ${String(from)}`);
+    }
+    return from;
+  };
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs < 0) {
     throw new RangeError(
@@ -89,7 +122,7 @@ export function installSockets(
   };
 
   const connect = (...args: unknown[]): VirtualSocket => {
-    const { host, port, path, callback } = parseConnectArgs(args);
+    const { host, port, path, callback, options: seen } = parseConnectArgs(args);
     let socket: VirtualSocket;
     if (path !== undefined && path !== null) {
       traceEscape("net.connect", String(path), "ipc");
@@ -113,13 +146,22 @@ export function installSockets(
         ),
       });
     } else {
+      const local =
+        typeof seen.localAddress === "string" ? virtualHost(seen.localAddress) : undefined;
       socket = new VirtualSocket(world, {
         kind: "connect",
-        fromHost,
+        fromHost: local ?? fromHostFor(target, checkedPort),
         host: target,
         port: checkedPort,
         connectTimeoutMs,
       });
+      // The socket options Node applies from `net.connect(options)`.
+      if (typeof seen.timeout === "number" && seen.timeout > 0) socket.setTimeout(seen.timeout);
+      if (seen.noDelay === true) socket.setNoDelay(true);
+      if (seen.keepAlive === true) {
+        const delay = seen.keepAliveInitialDelay;
+        socket.setKeepAlive(true, typeof delay === "number" ? delay : 0);
+      }
     }
     if (callback !== undefined) socket.once("connect", callback);
     return socket;

@@ -143,6 +143,37 @@ describe("installSockets", () => {
     expect(sim.net.openConnections()).toBe(0);
   });
 
+  it("chooses the source host per connect: localAddress, else the fromHost function", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    const from: string[] = [];
+    listenVirtualSockets(sim, "db:5432", (socket: VirtualSocket) => {
+      from.push(socket.remoteHost);
+    });
+    sim.net.setLink("app-2", "db", { latencyMs: 1 });
+    let current = "app-1";
+    using _sockets = sim.installSockets({ fromHost: () => current });
+    const first = net.connect({ host: "db", port: 5432, timeout: 500, noDelay: true });
+    current = "app-3";
+    const second = net.connect(5432, "db");
+    const third = net.connect({ host: "db", port: 5432, localAddress: virtualIpOf("app-2") });
+    await sim.runFor(10);
+    expect(from).toEqual(["app-1", "app-3", "app-2"]);
+    const vfirst = first as unknown as VirtualSocket;
+    expect([vfirst.timeout, vfirst.noDelay]).toEqual([500, true]);
+    for (const socket of [first, second, third]) socket.destroy();
+  });
+
+  it("validates its options before installing anything", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    const original = net.connect;
+    expect(() => sim.installSockets({ fromHost: "" })).toThrow(/fromHost must be/);
+    expect(() => sim.installSockets({ connectTimeoutMs: -1 })).toThrow(/connectTimeoutMs/);
+    expect(net.connect).toBe(original);
+    using _sockets = sim.installSockets({ fromHost: () => "" });
+    listenVirtualSockets(sim, "db:1", () => {});
+    expect(() => net.connect(1, "db")).toThrow(/fromHost\(\) must return/);
+  });
+
   it("refuses a second installation", async () => {
     await using sim = new Simulation({ seed: 1 });
     using _sockets = sim.installSockets();
