@@ -12,6 +12,7 @@ import {
   createJwksRefresh,
   MAX_HEADER_VALUE_LENGTH,
   MAX_JWKS_BYTES,
+  MAX_JWKS_CONTAINERS,
   MAX_JWKS_DEPTH,
   MAX_JWKS_KEYS,
   parseCacheControl,
@@ -262,7 +263,11 @@ describe("parsers: size limits of the kind HTTP stacks apply", () => {
 
   it("a JWKS of 1 MiB deep nesting names the depth limit, or the size limit", () => {
     const deep = `{"keys":[{"kty":"oct","x":${"[".repeat(1_048_576)}${"]".repeat(1_048_576)}}]}`;
-    expectRefreshError(() => parseJwks(deep), "BODY_TOO_LARGE", /262144 bytes/);
+    expectRefreshError(
+      () => parseJwks(deep),
+      "BODY_TOO_LARGE",
+      new RegExp(`${MAX_JWKS_BYTES} bytes`),
+    );
     const depth = MAX_JWKS_DEPTH + 1;
     const nested = `{"keys":[{"kty":"oct","x":${"[".repeat(depth)}${"]".repeat(depth)}}]}`;
     expectRefreshError(() => parseJwks(nested), "BODY_INVALID", /nesting depth .*32/);
@@ -270,16 +275,36 @@ describe("parsers: size limits of the kind HTTP stacks apply", () => {
     expect(parseJwks(strings).keys).toHaveLength(1);
   });
 
+  it("a JWKS of many small arrays names the object/array limit", () => {
+    const arrays = (n: number) =>
+      `{"keys":[{"kty":"oct","x":[${Array.from({ length: n }, () => "[]").join(",")}]}]}`;
+    expectRefreshError(
+      () => parseJwks(arrays(MAX_JWKS_CONTAINERS)),
+      "BODY_INVALID",
+      new RegExp(`${MAX_JWKS_CONTAINERS} objects and arrays`),
+    );
+    // Root, keys array, one key and its "x" array: four containers besides the small arrays.
+    expect(parseJwks(arrays(MAX_JWKS_CONTAINERS - 4)).keys).toHaveLength(1);
+  });
+
   it("a JWKS over the byte limit is BODY_TOO_LARGE naming it", () => {
     const body = `{"keys":[],"pad":"${"a".repeat(MAX_JWKS_BYTES)}"}`;
-    expectRefreshError(() => parseJwks(body), "BODY_TOO_LARGE", /262144 bytes/);
+    expectRefreshError(
+      () => parseJwks(body),
+      "BODY_TOO_LARGE",
+      new RegExp(`${MAX_JWKS_BYTES} bytes`),
+    );
   });
 
   it("200 000 keys name the byte limit; more keys than the key limit name that", () => {
     const many = (n: number) =>
       JSON.stringify({ keys: Array.from({ length: n }, () => ({ kty: "a" })) });
     expectRefreshError(() => parseJwks(many(200_000)), "BODY_TOO_LARGE", /bytes/);
-    expectRefreshError(() => parseJwks(many(MAX_JWKS_KEYS + 1)), "BODY_INVALID", /1000 keys/);
+    expectRefreshError(
+      () => parseJwks(many(MAX_JWKS_KEYS + 1)),
+      "BODY_INVALID",
+      new RegExp(`${MAX_JWKS_KEYS} keys`),
+    );
     expect(parseJwks(many(MAX_JWKS_KEYS)).keys).toHaveLength(MAX_JWKS_KEYS);
   });
 });

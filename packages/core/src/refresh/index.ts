@@ -31,6 +31,7 @@ export {
   type JsonWebKey,
   type JsonWebKeySet,
   MAX_JWKS_BYTES,
+  MAX_JWKS_CONTAINERS,
   MAX_JWKS_DEPTH,
   MAX_JWKS_KEYS,
   parseJwks,

@@ -34,23 +34,30 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const OPTIONAL_STRING_MEMBERS = ["kid", "use", "alg"] as const;
 
 /**
- * Largest JWKS body {@link parseJwks} reads: 256 KiB. Real key sets are a few KiB (a 4096-bit RSA
- * key is under 1 KiB of JSON); the limit keeps a hostile body from costing more than a few ms.
- * Measured in UTF-16 code units, which is at most the body's byte length.
+ * Largest JWKS body {@link parseJwks} reads: 128 KiB. Real key sets are a few KiB (a 4096-bit RSA
+ * key with its certificate chain is a few KiB of JSON); the limit keeps a hostile body from
+ * costing more than a few ms. Measured in UTF-16 code units, at most the body's byte length.
  */
-export const MAX_JWKS_BYTES = 262_144;
+export const MAX_JWKS_BYTES = 131_072;
 /** Deepest nesting of arrays and objects in a JWKS: 32 (a key set needs 3, RSA-OTH 5). */
 export const MAX_JWKS_DEPTH = 32;
-/** Most keys in a JWKS: 1 000 (issuers publish a handful, rotated). */
-export const MAX_JWKS_KEYS = 1_000;
+/** Most keys in a JWKS: 256 (issuers publish a handful, rotated). */
+export const MAX_JWKS_KEYS = 256;
+/**
+ * Most objects and arrays in a JWKS: 2 048 (a key is one object, plus an `x5c` or `oth` array).
+ * Parsing and freezing cost grows with them; a body of empty arrays would otherwise hold ~40 000.
+ */
+export const MAX_JWKS_CONTAINERS = 2_048;
 
 /**
- * The deepest nesting of `[`/`{` in `body`, outside strings; stops counting past `limit`. One
- * linear pass, so a deeply nested body is refused before `JSON.parse` builds it.
+ * One linear pass over `body` counting objects and arrays outside strings: the deepest nesting and
+ * how many there are, stopping once either is past its limit. A body over a limit is refused
+ * before `JSON.parse` builds it.
  */
-function nestingDepth(body: string, limit: number): number {
+function measureNesting(body: string): { readonly depth: number; readonly containers: number } {
   let depth = 0;
   let deepest = 0;
+  let containers = 0;
   let inString = false;
   for (let i = 0; i < body.length; i++) {
     const code = body.charCodeAt(i);
@@ -61,15 +68,14 @@ function nestingDepth(body: string, limit: number): number {
       inString = true;
     } else if (code === 0x5b || code === 0x7b) {
       depth += 1;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
+      containers += 1;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_JWKS_DEPTH || containers > MAX_JWKS_CONTAINERS) break;
     } else if (code === 0x5d || code === 0x7d) {
       depth -= 1;
     }
   }
-  return deepest;
+  return { depth: deepest, containers };
 }
 
 /**
@@ -79,8 +85,9 @@ function nestingDepth(body: string, limit: number): number {
  * be empty, and serving it is better than serving keys the issuer has withdrawn).
  *
  * Size limits keep every call cheap on hostile input: a body over {@link MAX_JWKS_BYTES} is
- * `BODY_TOO_LARGE`; nesting deeper than {@link MAX_JWKS_DEPTH} or more than {@link MAX_JWKS_KEYS}
- * keys is `BODY_INVALID`; each error names its limit.
+ * `BODY_TOO_LARGE`; nesting deeper than {@link MAX_JWKS_DEPTH}, more than
+ * {@link MAX_JWKS_CONTAINERS} objects and arrays, or more than {@link MAX_JWKS_KEYS} keys is
+ * `BODY_INVALID`; each error names its limit.
  *
  * @returns a deeply frozen key set: it is shared by every caller of the refresher.
  * @throws RefreshError with code `BODY_INVALID` (also for a non-string body) or `BODY_TOO_LARGE`.
@@ -95,8 +102,12 @@ export function parseJwks(body: string): JsonWebKeySet {
       `invalid JWKS: ${body.length} characters, over the ${MAX_JWKS_BYTES} bytes limit`,
     );
   }
-  if (nestingDepth(body, MAX_JWKS_DEPTH) > MAX_JWKS_DEPTH) {
+  const nesting = measureNesting(body);
+  if (nesting.depth > MAX_JWKS_DEPTH) {
     throw invalid(`nesting depth over the limit of ${MAX_JWKS_DEPTH}`);
+  }
+  if (nesting.containers > MAX_JWKS_CONTAINERS) {
+    throw invalid(`more than the limit of ${MAX_JWKS_CONTAINERS} objects and arrays`);
   }
   let document: unknown;
   try {

@@ -2,6 +2,7 @@ import { connBench } from "./conn.js";
 import { etcdRealBench } from "./etcd-real.js";
 import { kernelBench } from "./kernel.js";
 import { leaseBench } from "./lease.js";
+import { parsersBench } from "./parsers.js";
 import { refreshBench } from "./refresh.js";
 
 /** A JSON value a benchmark may return. */
@@ -42,6 +43,7 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
   kernel: kernelBench,
   conn: connBench,
   refresh: refreshBench,
+  parsers: parsersBench,
   lease: leaseBench,
   etcdReal: etcdRealBench,
 };
