@@ -10,6 +10,8 @@ export interface Http2WorkloadOptions {
   readonly durationMs: number;
   /** Also run a grpc-js channel (installSockets + installGlobals) against a grpc-js server. */
   readonly grpc: boolean;
+  /** The simulation's `quietTurns` (default: the kernel's). */
+  readonly quietTurns?: number;
 }
 
 /** What the workload measured. */
@@ -39,7 +41,11 @@ export async function runHttp2Workload(
   seed: number,
   options: Http2WorkloadOptions,
 ): Promise<Http2WorkloadResult> {
-  const sim = new Simulation({ seed, traceMessages: true });
+  const sim = new Simulation({
+    seed,
+    traceMessages: true,
+    ...(options.quietTurns === undefined ? {} : { quietTurns: options.quietTurns }),
+  });
   const random = sim.randomFor("workload");
   for (const c of CLIENTS) {
     for (const s of SERVERS) {
