@@ -6,6 +6,7 @@ import { formatPretty } from "../reporters/pretty.js";
 import { mergeReports } from "../sweep/merge-reports.js";
 import { parseRunReport, type RunReport } from "../sweep/parse-report.js";
 import { type CliIo, writeTextFile } from "./io.js";
+import { prepareOutputDir } from "./output-paths.js";
 import { booleanFlag, parseCommand, stringFlag } from "./parse.js";
 import { ExitCode, HELP, UsageError } from "./usage.js";
 import { parseReporter } from "./values.js";
@@ -32,6 +33,7 @@ export async function mergeCommand(args: readonly string[], io: CliIo): Promise<
   if (files.length === 0) throw new UsageError("merge: give at least one report.json");
   const reporter = parseReporter(stringFlag(parsed, "reporter"), ["pretty", "json", "junit"]);
   const outDir = stringFlag(parsed, "out");
+  if (outDir !== undefined) await prepareOutputDir("--out", outDir);
 
   const reports: RunReport[] = [];
   for (const file of files) {

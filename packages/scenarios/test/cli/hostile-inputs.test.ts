@@ -99,6 +99,11 @@ describe("output paths are checked before any run", () => {
     expect((await stat(join(out, "report.json"))).isFile()).toBe(true);
   });
 
+  it("merge --out under a file: exit 2 naming the flag, nothing read", async () => {
+    const result = await dsim(["merge", join(dir, "missing.json"), "--out", join(aFile, "m")]);
+    expectUsageError(result, /--out/);
+  });
+
   const replayCases: [string, () => string[], RegExp][] = [
     ["--trace under a file", () => ["--trace", join(aFile, "t.jsonl")], /--trace/],
     ["--trace on a directory", () => ["--trace", dir], /--trace/],
