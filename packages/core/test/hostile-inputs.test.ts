@@ -202,7 +202,7 @@ describe("addresses are host:port with a port in [1, 65535]", () => {
       random: seededRandom(1),
     });
     conn.getState(true);
-    for (let i = 0; i < 5; i++) await Promise.resolve();
+    for (let i = 0; i < 50; i++) await Promise.resolve();
     const dialed = dialer.dials.map((d) => d.address);
     expect(dialed).toContain("a:1");
     expect(dialed).not.toContain("http://b:1");
