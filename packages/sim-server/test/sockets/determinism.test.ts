@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import timers from "node:timers";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -98,6 +99,43 @@ describe("http2 over virtual sockets is deterministic", () => {
     expect(rpcs).toBeGreaterThan(100);
     expect(digest).toMatch(/^[0-9a-f]{64}$/);
     expect(leftovers).toEqual([0, 0, [], []]);
+  });
+
+  it("with grpc-js under installGlobals, nothing reaches the real timers module, process.hrtime or the traps", async () => {
+    const deep: string[] = [];
+    const t = timers as unknown as Record<string, unknown>;
+    const saved = {
+      setTimeout: t.setTimeout,
+      setInterval: t.setInterval,
+      hrtime: process.hrtime,
+    };
+    const trap = (name: string) => () => {
+      deep.push(name);
+      throw new Error(`determinism guard: ${name} was called during a simulated run`);
+    };
+    t.setTimeout = trap("timers.setTimeout");
+    t.setInterval = trap("timers.setInterval");
+    const hrtime = Object.assign(trap("process.hrtime"), { bigint: trap("process.hrtime.bigint") });
+    process.hrtime = hrtime as unknown as typeof process.hrtime;
+    let rpcs = 0;
+    let leftovers: unknown[] = [];
+    let calls: Trapped[] = [];
+    try {
+      calls = await withTraps(async () => {
+        // The workload installs the virtual globals over the traps and removes them at its end.
+        const result = await runHttp2Workload(12, { durationMs: 10_000, grpc: true });
+        rpcs = result.rpcs;
+        leftovers = [result.sim.realIo.openCount, result.sim.net.openConnections()];
+        await result.sim.close();
+      });
+    } finally {
+      t.setTimeout = saved.setTimeout;
+      t.setInterval = saved.setInterval;
+      process.hrtime = saved.hrtime;
+    }
+    expect([...calls, ...deep]).toEqual([]);
+    expect(rpcs).toBeGreaterThan(150);
+    expect(leftovers).toEqual([0, 0]);
   });
 
   it("waiting longer between timers changes nothing: quietTurns 1, 2 and 4 give the same trace", async () => {
