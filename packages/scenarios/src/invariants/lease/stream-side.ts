@@ -7,6 +7,8 @@ export interface RecordedStream {
   /** Requests the lessor sent on it. */
   readonly requests: number;
   readonly abortedAt: number | null;
+  /** Aborted by the lessor before the transport reported the end (same instant included). */
+  readonly abortedWhileOpen: boolean;
   readonly endedAt: number | null;
 }
 
@@ -23,8 +25,8 @@ export function checkSharedStreamLeftAlone(
   closedAt: number,
 ): LeaseViolation | undefined {
   for (const [i, s] of streams.entries()) {
-    if (!s.requireLeader || s.abortedAt === null || s.abortedAt >= closedAt) continue;
-    if (s.endedAt !== null && s.endedAt <= s.abortedAt) continue;
+    if (!s.requireLeader || !s.abortedWhileOpen || s.abortedAt === null) continue;
+    if (s.abortedAt >= closedAt) continue;
     return {
       invariant: "lease.shared-stream-left-alone",
       message: `the lessor cancelled its shared keep-alive stream ${i} (opened at ${s.openedAt} ms) at ${s.abortedAt} ms while the server kept it open and nobody closed the lessor`,

@@ -23,6 +23,8 @@ export interface StreamFact {
   requests: number;
   /** When the lessor aborted it (null: never). */
   abortedAt: number | null;
+  /** The lessor aborted it while it was still open (before the transport reported its end). */
+  abortedWhileOpen: boolean;
   /** When the transport reported its end (null: not yet). */
   endedAt: number | null;
 }
@@ -68,12 +70,14 @@ export class RecordingLeaseClient implements LeaseClient {
       requireLeader: options.metadata[REQUIRE_LEADER_KEY]?.[0] === REQUIRE_LEADER_VALUE,
       requests: 0,
       abortedAt: null,
+      abortedWhileOpen: false,
       endedAt: null,
     };
     this.streams.push(fact);
     const { signal } = options;
     const onAbort = (): void => {
       fact.abortedAt ??= this.#now();
+      if (fact.endedAt === null) fact.abortedWhileOpen = true;
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });

@@ -150,18 +150,24 @@ describe("lease per-call outcomes", () => {
 describe("lease shared stream", () => {
   const stream = { openedAt: 0, requireLeader: true, requests: 5 };
   it("flags a shared stream the lessor cancelled on its own before close", () => {
-    const ended = { ...stream, abortedAt: 3000, endedAt: 2990 };
+    const ended = { ...stream, abortedAt: 3000, abortedWhileOpen: false, endedAt: 2990 };
     expect(checkSharedStreamLeftAlone([ended], 10_000)).toBeUndefined();
-    const atClose = { ...stream, abortedAt: 10_000, endedAt: 10_000 };
+    const atClose = { ...stream, abortedAt: 10_000, abortedWhileOpen: true, endedAt: 10_000 };
     expect(checkSharedStreamLeftAlone([atClose], 10_000)).toBeUndefined();
-    const reset = { ...stream, abortedAt: 3000, endedAt: 3000 + 10 };
+    const reset = { ...stream, abortedAt: 3000, abortedWhileOpen: true, endedAt: 3000 };
     expect(checkSharedStreamLeftAlone([reset], 10_000)?.invariant).toBe(
       "lease.shared-stream-left-alone",
     );
   });
 
   it("flags renewals carried on a stream without require-leader", () => {
-    const plain = { ...stream, requireLeader: false, abortedAt: null, endedAt: null };
+    const plain = {
+      ...stream,
+      requireLeader: false,
+      abortedAt: null,
+      abortedWhileOpen: false,
+      endedAt: null,
+    };
     expect(checkSharedStreamRequiresLeader([plain])?.invariant).toBe(
       "lease.shared-stream-requires-leader",
     );
