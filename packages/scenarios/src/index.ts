@@ -28,6 +28,7 @@ export type {
   RunRecord,
   RunSuiteOptions,
   Shard,
+  ShrinkStop,
   Suite,
   SuiteProgress,
   SuiteResult,
@@ -35,16 +36,22 @@ export type {
 } from "./runner/index.js";
 export {
   combineDigests,
+  DEFAULT_SHRINK_STEPS,
+  DEFAULT_SHRINK_TIME_MS,
   describeFailure,
+  fastCheckSeed,
   formatReplayCommand,
   InvariantViolation,
   isInvariantViolation,
+  MAX_RUN_SEED,
+  MIN_RUN_SEED,
   parseDuration,
   parseShard,
   replayCase,
   runSuite,
   shardRange,
   simSeedArbitrary,
+  worldSeed,
 } from "./runner/index.js";
 export { suites } from "./suites/index.js";
 export type { MergedReport, RunReport } from "./sweep/index.js";

@@ -12,9 +12,16 @@ export { replayCase } from "./replay-case.js";
 export type { ReplayCommandInput } from "./replay-command.js";
 export { formatReplayCommand } from "./replay-command.js";
 export type { RunSuiteOptions, SuiteProgress } from "./run-suite.js";
-export { runSuite } from "./run-suite.js";
+export { DEFAULT_SHRINK_STEPS, DEFAULT_SHRINK_TIME_MS, runSuite } from "./run-suite.js";
+export { fastCheckSeed, MAX_RUN_SEED, MIN_RUN_SEED, worldSeed } from "./seed.js";
 export type { RunRange, Shard } from "./shard.js";
 export { parseShard, shardRange } from "./shard.js";
 export type { Suite } from "./suite.js";
 export { InvariantViolation, isInvariantViolation } from "./suite.js";
-export type { FailureReport, ReplayResult, RunRecord, SuiteResult } from "./types.js";
+export type {
+  FailureReport,
+  ReplayResult,
+  RunRecord,
+  ShrinkStop,
+  SuiteResult,
+} from "./types.js";
