@@ -1,4 +1,5 @@
 import type { Http2Server, ServerHttp2Stream } from "node:http2";
+import { Server as TlsServer } from "node:tls";
 import type { VirtualListener } from "../net/contracts.js";
 import { listenVirtualSockets } from "./listen-virtual-sockets.js";
 import type { SocketWorld } from "./socket-world.js";
@@ -19,6 +20,11 @@ export function serveHttp2(
 ): VirtualListener<Buffer> {
   if (typeof server !== "object" || server === null || typeof server.emit !== "function") {
     throw new TypeError("serveHttp2 needs an http2 server from http2.createServer()");
+  }
+  if (server instanceof TlsServer) {
+    throw new TypeError(
+      "serveHttp2: a secure server (http2.createSecureServer) cannot be served on virtual sockets (plaintext HTTP/2 only); use http2.createServer()",
+    );
   }
   if (!dated.has(server)) {
     dated.add(server);

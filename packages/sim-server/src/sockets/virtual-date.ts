@@ -19,6 +19,11 @@ export function useVirtualDate(world: SocketWorld, stream: ServerHttp2Stream): v
   patched.add(stream);
   const respond = stream.respond;
   const replaced: ServerHttp2Stream["respond"] = (headers, options) => {
+    // Raw header arrays (newer Node) are passed on untouched; node:http2 on Node 20 takes objects.
+    if (Array.isArray(headers)) {
+      respond.call(stream, headers, options);
+      return;
+    }
     const withDate = { ...(headers ?? {}), date: virtualHttpDate(world) };
     respond.call(stream, withDate, options);
   };

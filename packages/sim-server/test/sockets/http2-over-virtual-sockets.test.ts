@@ -1,3 +1,4 @@
+import http2 from "node:http2";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/simulation.js";
@@ -111,6 +112,17 @@ describe("date headers come from virtual time", () => {
     server.forceShutdown();
     await sim.runUntilIdle({ limitMs: 1_000 });
     expect(sim.realIo.openCount).toBe(0);
+  });
+
+  it("serveHttp2 refuses a secure server: virtual sockets carry plaintext only", async () => {
+    await using sim = new Simulation({ seed: 3 });
+    const secure = http2.createSecureServer({});
+    expect(() => serveHttp2(sim, "srv:443", secure as unknown as http2.Http2Server)).toThrow(
+      /secure server/,
+    );
+    expect(() => serveHttp2(sim, "srv:80", null as unknown as http2.Http2Server)).toThrow(
+      TypeError,
+    );
   });
 
   it("serveGrpcJs refuses TLS credentials: virtual sockets carry plaintext only", async () => {
