@@ -4,10 +4,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { serveCommand } from "../../src/cli/serve-command.js";
+import { SERVE_HELP, serveCommand } from "../../src/cli/serve-command.js";
 import { UsageError } from "../../src/cli/usage.js";
+import { replayCase } from "../../src/runner/replay-case.js";
+import { runSuite } from "../../src/runner/run-suite.js";
 import { InvariantViolation, type Suite } from "../../src/runner/suite.js";
-import { failingSuite, passingSuite, type TimerCase } from "../runner/fixtures.js";
+import { failingSuite, passingSuite, steppingClock, type TimerCase } from "../runner/fixtures.js";
 import { captureIo } from "./capture-io.js";
 
 /** Counts executed cases, so a test can prove that a usage error came before any work. */
@@ -303,6 +305,24 @@ describe("endless shrinking terminates and is reported", () => {
     expect(failure?.shrinks).toBe(25);
   });
 
+  it("a shrinker that never repeats stops at the shrink time, with a replayable case", async () => {
+    const suite = endlessShrinkSuite(false);
+    // Every wall-clock read advances 10 ms: 200 ms of shrinking is a few dozen attempts.
+    const result = await runSuite(suite, {
+      seed: 3,
+      runs: 5,
+      shrinkTimeMs: 200,
+      wallClock: steppingClock(10),
+    });
+    const failure = result.failure;
+    expect(failure?.shrinkStop).toBe("shrink-time");
+    expect(failure?.shrinkTruncated).toBe(true);
+    expect(failure?.shrinks).toBeGreaterThan(0);
+    const replay = await replayCase(suite, { seed: 3, path: failure?.path ?? "" });
+    expect(replay.failed).toBe(true);
+    expect(replay.digest).toBe(failure?.digest);
+  });
+
   it("the pretty report marks a truncated shrink", async () => {
     const captured = captureIo();
     await main(["run", "test-endless-shrink", "--seed", "3", "--shrink-steps", "5"], captured.io, [
@@ -313,6 +333,11 @@ describe("endless shrinking terminates and is reported", () => {
 });
 
 describe("serve: bad ports and hosts are usage errors", () => {
+  it("--help says what DELETE /faults clears", () => {
+    expect(SERVE_HELP).toMatch(/DELETE clears EVERY fault/);
+    expect(SERVE_HELP).toMatch(/leader loss, quorum loss or member restart/);
+  });
+
   it.each([
     [["etcd", "--port", "65535", "--members", "3"], /--port/],
     [["etcd", "--port", "65534", "--members", "5"], /--port/],
