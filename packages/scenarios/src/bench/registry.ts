@@ -4,6 +4,7 @@ import { kernelBench } from "./kernel.js";
 import { leaseBench } from "./lease.js";
 import { parsersBench } from "./parsers.js";
 import { refreshBench } from "./refresh.js";
+import { socketsBench } from "./sockets.js";
 
 /** A JSON value a benchmark may return. */
 export type BenchValue =
@@ -46,4 +47,5 @@ export const BENCHES: Readonly<Record<string, Bench>> = {
   parsers: parsersBench,
   lease: leaseBench,
   etcdReal: etcdRealBench,
+  sockets: socketsBench,
 };
