@@ -1,0 +1,47 @@
+/**
+ * Misbehaviours of jose that the simulation reproduces, pinned as known failures: each names a
+ * case (`{suite, seed, path}`) that must keep failing with `invariant`. The test that replays them
+ * fails when the behaviour changes — fixed upstream (the case passes) or failing differently (another
+ * invariant) — so the pin and docs/findings.md are updated deliberately.
+ */
+export interface KnownFailure {
+  /** The npm client and the exact version the finding was made with. */
+  readonly client: string;
+  readonly version: string;
+  /** What goes wrong, in one line. */
+  readonly summary: string;
+  /** The suite (in `src/jose.suite.ts`) and the case that shows it. */
+  readonly suite: string;
+  readonly seed: number;
+  readonly path: string;
+  /** The invariant the case breaks. */
+  readonly invariant: string;
+  /** The upstream report, or "not reported". */
+  readonly upstream: string;
+}
+
+/** jose 6's `createRemoteJWKSet` findings. */
+export const KNOWN_FAILURES: readonly KnownFailure[] = [
+  {
+    client: "jose",
+    version: "6.2.19",
+    summary:
+      "createRemoteJWKSet without a cached key set: every verify during an outage starts a new JWKS fetch, at the verify rate, with no backoff",
+    suite: "jose-cold-start-outage",
+    seed: 42,
+    path: "0:0:1:0:1:0:0:0:3:0:0:1:0:1:0:0:0:0:1:0:1:1:0:1:0:1",
+    invariant: "conn.backoff-spacing",
+    upstream: "not reported",
+  },
+  {
+    client: "jose",
+    version: "6.2.19",
+    summary:
+      "createRemoteJWKSet has no stale-if-error: once the key set is older than cacheMaxAge (10 min), every verify fails while the endpoint is down",
+    suite: "jose-outage-past-cache-max-age",
+    seed: 42,
+    path: "1:0:1:0:0:0:0:0:0:3:0:0:0:0:1:0:0:0:21:0:6:0:3",
+    invariant: "refresh.serves-stale",
+    upstream: "not reported",
+  },
+];
