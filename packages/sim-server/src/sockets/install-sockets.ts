@@ -1,10 +1,10 @@
-import dns from "node:dns";
 import { syncBuiltinESMExports } from "node:module";
 import net from "node:net";
 import tls from "node:tls";
 import { requirePort } from "./connect-virtual-socket.js";
 import { VirtualSocketError } from "./socket-error.js";
 import type { SocketWorld } from "./socket-world.js";
+import { type Patch, virtualDnsPatches } from "./virtual-dns.js";
 import { hostOfIp, virtualIpOf } from "./virtual-hosts.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, VirtualSocket } from "./virtual-socket.js";
 
@@ -32,7 +32,6 @@ interface ConnectOptionsSeen {
   readonly keepAlive?: unknown;
   readonly keepAliveInitialDelay?: unknown;
 }
-type Patch = readonly [target: object, key: string, value: unknown];
 
 let installed = false;
 
@@ -67,14 +66,15 @@ function parseConnectArgs(args: readonly unknown[]): {
 
 /**
  * Routes `net.connect`/`net.createConnection` to virtual sockets for hosts on `world`'s network
- * (names, or the `10.x.y.z` addresses `virtualIpOf` gives them), and answers `dns.lookup` /
- * `dns.promises.lookup` for those hosts with those addresses, so clients without a socket hook
- * (grpc-js channels) run unmodified. ESM named bindings are updated with `syncBuiltinESMExports()`.
+ * (names, or the `10.x.y.z` addresses `virtualIpOf` gives them), and answers DNS for those hosts
+ * with those addresses (`virtualDnsPatches`: `lookup`, `resolve*`, `reverse`, callback, promises
+ * and `Resolver` forms), so clients without a socket hook (grpc-js channels) run unmodified. ESM
+ * named bindings are updated with `syncBuiltinESMExports()`.
  *
  * Nothing real escapes while installed: a connect to a host that is not on the virtual network
  * emits `ECONNREFUSED`, an IPC path or `tls.connect` throws, and a DNS name that is not virtual
- * fails with `ENOTFOUND` (real DNS is never asked); each is traced as `socket.escape`. TXT lookups
- * of virtual hosts answer `ENODATA`. Dispose the result to restore everything.
+ * fails with `ENOTFOUND` (real DNS is never asked); each is traced as `socket.escape`. Other record
+ * types of virtual hosts (TXT, SRV…) answer `ENODATA`. Dispose the result to restore everything.
  *
  * @throws Error when sockets are already installed (by any simulation).
  */
@@ -175,66 +175,11 @@ export function installSockets(
     );
   };
 
-  const lookupResult = (hostname: unknown): { address: string; family: 4 } | VirtualSocketError => {
-    const name = String(hostname);
-    const host = virtualHost(name);
-    if (host === undefined) {
-      traceEscape("dns.lookup", name, "not-virtual");
-      return new VirtualSocketError(
-        "ENOTFOUND",
-        "getaddrinfo",
-        { hostname: name },
-        "not a host on the virtual network; real DNS is never used inside the simulation",
-      );
-    }
-    return { address: virtualIpOf(host), family: 4 };
-  };
-  const wantsAll = (opts: unknown): boolean =>
-    typeof opts === "object" && opts !== null && (opts as { all?: unknown }).all === true;
-
-  const lookup = (hostname: unknown, ...rest: unknown[]): void => {
-    const callback = rest[rest.length - 1];
-    if (typeof callback !== "function") throw new TypeError("dns.lookup needs a callback");
-    const result = lookupResult(hostname);
-    const all = wantsAll(rest[0]);
-    process.nextTick(() => {
-      if (result instanceof Error) callback(result);
-      else if (all) callback(null, [result]);
-      else callback(null, result.address, result.family);
-    });
-  };
-  const lookupPromise = (
-    hostname: unknown,
-    opts?: unknown,
-  ): Promise<{ address: string; family: 4 } | Array<{ address: string; family: 4 }>> => {
-    const result = lookupResult(hostname);
-    if (result instanceof Error) return Promise.reject(result);
-    return Promise.resolve(wantsAll(opts) ? [result] : result);
-  };
-  const txtError = (hostname: unknown): VirtualSocketError => {
-    const name = String(hostname);
-    if (virtualHost(name) === undefined) {
-      traceEscape("dns.resolveTxt", name, "not-virtual");
-      return new VirtualSocketError("ENOTFOUND", "queryTxt", { hostname: name });
-    }
-    return new VirtualSocketError("ENODATA", "queryTxt", { hostname: name });
-  };
-  const resolveTxt = (hostname: unknown, callback: unknown): void => {
-    if (typeof callback !== "function") throw new TypeError("dns.resolveTxt needs a callback");
-    const error = txtError(hostname);
-    process.nextTick(() => callback(error));
-  };
-  const resolveTxtPromise = (hostname: unknown): Promise<never> =>
-    Promise.reject(txtError(hostname));
-
   const patches: Patch[] = [
     [net, "connect", connect],
     [net, "createConnection", connect],
     [tls, "connect", tlsConnect],
-    [dns, "lookup", lookup],
-    [dns, "resolveTxt", resolveTxt],
-    [dns.promises, "lookup", lookupPromise],
-    [dns.promises, "resolveTxt", resolveTxtPromise],
+    ...virtualDnsPatches({ virtualHost, escape: traceEscape }),
   ];
   const saved = patches.map(
     ([target, key]) => [target, key, Object.getOwnPropertyDescriptor(target, key)] as const,

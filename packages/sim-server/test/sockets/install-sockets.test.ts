@@ -30,6 +30,8 @@ describe("installSockets", () => {
       createConnection: net.createConnection,
       lookup: dns.lookup,
       promisesLookup: dns.promises.lookup,
+      resolve4: dns.resolve4,
+      resolverResolve4: dns.promises.Resolver.prototype.resolve4,
       tls: tls.connect,
     };
     await using sim = new Simulation({ seed: 1 });
@@ -67,6 +69,8 @@ describe("installSockets", () => {
     expect(net.createConnection).toBe(originals.createConnection);
     expect(dns.lookup).toBe(originals.lookup);
     expect(dns.promises.lookup).toBe(originals.promisesLookup);
+    expect(dns.resolve4).toBe(originals.resolve4);
+    expect(dns.promises.Resolver.prototype.resolve4).toBe(originals.resolverResolve4);
     expect(tls.connect).toBe(originals.tls);
     const { connect: after } = await import("node:net");
     expect(after).toBe(originals.connect);
@@ -121,6 +125,25 @@ describe("installSockets", () => {
       hostname: "nodejs.org",
     });
     await expect(dns.promises.resolveTxt("etcd-1")).rejects.toMatchObject({ code: "ENODATA" });
+    expect(await dns.promises.resolve4("etcd-1")).toEqual([virtualIpOf("etcd-1")]);
+    expect(await dns.promises.resolve("etcd-1")).toEqual([virtualIpOf("etcd-1")]);
+    expect(await dns.promises.reverse(virtualIpOf("etcd-1"))).toEqual(["etcd-1"]);
+    await expect(dns.promises.resolveSrv("etcd-1")).rejects.toMatchObject({
+      code: "ENODATA",
+      syscall: "querySrv",
+    });
+    // A Resolver with its own servers (grpc-js' dns://server/ targets) is virtual too.
+    const resolver = new dns.promises.Resolver();
+    resolver.setServers(["192.0.2.53"]);
+    expect(await resolver.resolve4("etcd-1")).toEqual([virtualIpOf("etcd-1")]);
+    await expect(resolver.resolve6("nodejs.org")).rejects.toMatchObject({ code: "ENOTFOUND" });
+    const viaCallbackResolver = await new Promise<unknown>((resolve) =>
+      new dns.Resolver().resolveMx("nodejs.org", (error) => resolve(error)),
+    );
+    expect(viaCallbackResolver).toMatchObject({ code: "ENOTFOUND", syscall: "queryMx" });
+    await expect(dns.promises.lookupService("192.0.2.1", 80)).rejects.toMatchObject({
+      code: "ENOTFOUND",
+    });
     await expect(dns.promises.resolveTxt("nodejs.org")).rejects.toMatchObject({
       code: "ENOTFOUND",
     });
