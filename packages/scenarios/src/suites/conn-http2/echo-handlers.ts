@@ -1,7 +1,14 @@
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { encodeGrpcMessage, GrpcMessageDecoder } from "@dsim/core/adapters/http2";
 import type { OwnedClock } from "@dsim/sim-server";
-import { ECHO_METHOD, STREAM_METHOD } from "../conn/world.js";
+import type { StatusProbe } from "../conn/conn-case.js";
+import {
+  ECHO_METHOD,
+  LATE_PROBE_MS,
+  PROBE_STATUS,
+  STATUS_METHOD,
+  STREAM_METHOD,
+} from "../conn/world.js";
 
 /** What the echo handlers need from their server. */
 export interface EchoContext {
@@ -15,12 +22,20 @@ export interface EchoContext {
 
 const OK_HEADERS = { ":status": 200, "content-type": "application/grpc" } as const;
 
-/** Starts the response once; trailers (OK) follow the stream's end. */
-function respondOnce(stream: ServerHttp2Stream, ctx: EchoContext): void {
+type Trailers = Record<string, string>;
+
+const OK_TRAILERS: Trailers = { "grpc-status": "0" };
+
+/** Starts the response once; `trailers()` (default OK) is sent after the stream's end. */
+function respondOnce(
+  stream: ServerHttp2Stream,
+  ctx: EchoContext,
+  trailers: () => Trailers = () => OK_TRAILERS,
+): void {
   if (stream.headersSent) return;
   ctx.sending(stream);
   stream.respond(OK_HEADERS, { waitForTrailers: true });
-  stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+  stream.once("wantTrailers", () => stream.sendTrailers(trailers()));
 }
 
 /**
@@ -50,6 +65,10 @@ export function serveEcho(
     });
     return;
   }
+  if (path === STATUS_METHOD) {
+    serveStatusProbe(stream, headers, ctx, decoder);
+    return;
+  }
   if (path !== ECHO_METHOD) {
     ctx.sending(stream);
     stream.respond({ ...OK_HEADERS, "grpc-status": "12" }, { endStream: true });
@@ -74,6 +93,56 @@ export function serveEcho(
     }
     const handle = ctx.clock.setTimeout(answer, delayMs);
     // A call the client cancelled (or whose connection died) needs no answer and no timer.
+    stream.once("close", () => ctx.clock.clearTimeout(handle));
+  });
+}
+
+/**
+ * `STATUS_METHOD`, as the fake server serves it: echoes each message (twice for `ok-two-messages`,
+ * never for `ok-empty`), and once the client half-closed ends with the probe's status (`deadline`:
+ * OK, but only after `LATE_PROBE_MS`).
+ */
+function serveStatusProbe(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  ctx: EchoContext,
+  decoder: GrpcMessageDecoder,
+): void {
+  const header = headers["x-status"];
+  const probe = typeof header === "string" ? (header as StatusProbe) : undefined;
+  const id = headers["x-rpc-id"];
+  let trailers = OK_TRAILERS;
+  stream.on("data", (chunk: Buffer) => {
+    for (const message of decoder.push(chunk)) {
+      const copies = probe === "ok-two-messages" ? 2 : probe === "ok-empty" ? 0 : 1;
+      for (let i = 0; i < copies; i++) {
+        respondOnce(stream, ctx, () => trailers);
+        ctx.sending(stream);
+        stream.write(encodeGrpcMessage(message));
+      }
+    }
+  });
+  stream.on("end", () => {
+    const finish = (): void => {
+      if (stream.destroyed || stream.closed) return;
+      const code = probe === undefined ? undefined : PROBE_STATUS[probe];
+      if (code !== undefined) {
+        const details = `probe ${probe ?? ""} of ${typeof id === "string" ? id : "?"}`;
+        trailers = { "grpc-status": String(code), "grpc-message": encodeURIComponent(details) };
+      }
+      if (stream.headersSent) {
+        stream.end();
+        return;
+      }
+      // Nothing was sent: a trailers-only response.
+      ctx.sending(stream);
+      stream.respond({ ...OK_HEADERS, ...trailers }, { endStream: true });
+    };
+    if (probe !== "deadline") {
+      finish();
+      return;
+    }
+    const handle = ctx.clock.setTimeout(finish, LATE_PROBE_MS);
     stream.once("close", () => ctx.clock.clearTimeout(handle));
   });
 }

@@ -42,5 +42,6 @@ function startHttp2Servers(sim: Simulation, testCase: ConnCase): ConnServers {
  */
 export const http2ConnStack: ConnStack = {
   startServers: startHttp2Servers,
+  statusProbes: true,
   dialer: (sim) => new VirtualHttp2Dialer(sim, CLIENT_HOST),
 };
