@@ -113,6 +113,11 @@ export class SubscriptionSink {
     return value;
   }
 
+  /** @internal consumer-side wait: `waiter` gets the next response, or `undefined` at the close. */
+  wait(waiter: (value: LeaseKeepAliveResponse | undefined) => void): void {
+    this.#waiters.push(waiter);
+  }
+
   /** @internal consumer-side read that waits. */
   receive(signal: AbortSignal | undefined): Promise<LeaseKeepAliveResponse | undefined> {
     const value = this.take();
@@ -224,15 +229,35 @@ export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveRespon
   }
 
   /**
-   * Iterates the responses until the subscription is closed and drained. A plain iterator (one
-   * promise per step) rather than an async generator, whose every step costs several more; leaving
-   * a loop early ends this iteration only, as a generator's would.
+   * Iterates the responses until the subscription is closed and drained. A plain iterator whose
+   * step is one promise resolved straight with its result (an async generator costs several per
+   * step, and a waiting step lives as long as the renewal period); leaving a loop early ends this
+   * iteration only, as a generator's would.
    */
   [Symbol.asyncIterator](): AsyncIterator<LeaseKeepAliveResponse> {
     const sink = this.#sink;
     let finished = false;
+    // The one step waiting for a response; made once per iteration, not per step.
+    let waiting: ((step: IteratorResult<LeaseKeepAliveResponse>) => void) | undefined;
+    const deliver = (value: LeaseKeepAliveResponse | undefined): void => {
+      const resolve = waiting;
+      waiting = undefined;
+      resolve?.(stepOf(value));
+    };
+    const wait = (resolve: (step: IteratorResult<LeaseKeepAliveResponse>) => void): void => {
+      waiting = resolve;
+      sink.wait(deliver);
+    };
     return {
-      next: () => (finished ? Promise.resolve(DONE) : sink.receive(undefined).then(stepOf)),
+      next: () => {
+        if (finished) return Promise.resolve(DONE);
+        const value = sink.take();
+        if (value !== undefined) return Promise.resolve({ value, done: false });
+        if (sink.reason !== undefined) return Promise.resolve(DONE);
+        // A second step requested before the first one settled waits behind it, in order.
+        if (waiting !== undefined) return sink.receive(undefined).then(stepOf);
+        return new Promise(wait);
+      },
       return: () => {
         finished = true;
         return Promise.resolve(DONE);

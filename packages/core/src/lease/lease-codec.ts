@@ -64,6 +64,33 @@ function decodeHeader(bytes: Uint8Array): ResponseHeader {
   return { clusterId, memberId, revision, raftTerm };
 }
 
+/**
+ * The header of the last keep-alive response decoded, with a copy of its bytes: renewals answered
+ * by one member carry the same header until the cluster's revision or term moves, so most
+ * responses reuse it (frozen, as headers are never mutated) instead of decoding four varints into
+ * bigints again.
+ */
+let lastHeaderBytes: Uint8Array = NO_BYTES;
+let lastHeader: ResponseHeader = Object.freeze(decodeHeader(NO_BYTES));
+
+function keepAliveHeader(bytes: Uint8Array): ResponseHeader {
+  const last = lastHeaderBytes;
+  if (bytes.length === last.length) {
+    let same = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] !== last[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastHeader;
+  }
+  const header = Object.freeze(decodeHeader(bytes));
+  lastHeaderBytes = bytes.slice();
+  lastHeader = header;
+  return header;
+}
+
 /** A message whose only field is `int64 ID = 1` (keep-alive and revoke requests). */
 function decodeIdOnly(bytes: Uint8Array): { ID: bigint } {
   let id = 0n;
@@ -164,7 +191,7 @@ export const leaseKeepAliveResponseCodec: LeaseMessageCodec<LeaseKeepAliveRespon
       else if (key === VARINT_3) ttl = reader.int64Number();
       else reader.skip(key & 7);
     }
-    return { header: decodeHeader(header), ID: toInt64(id), TTL: ttl };
+    return { header: keepAliveHeader(header), ID: toInt64(id), TTL: ttl };
   },
 };
 

@@ -25,6 +25,20 @@ describe("KeepAliveSubscription iteration", () => {
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
   });
 
+  it("steps requested before earlier ones settled resolve in order", async () => {
+    const s = sink();
+    const iterator = s.subscription[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const second = iterator.next();
+    const third = iterator.next();
+    s.offer(response(3));
+    s.offer(response(2));
+    s.close({ kind: "deadline" });
+    expect(await first).toEqual({ value: response(3), done: false });
+    expect(await second).toEqual({ value: response(2), done: false });
+    expect(await third).toEqual({ value: undefined, done: true });
+  });
+
   it("leaving a loop ends that iteration only; the subscription stays open for another", async () => {
     const s = sink();
     s.offer(response(10));

@@ -80,6 +80,25 @@ describe("lease protobuf codec", () => {
     });
   });
 
+  it("reuses the decoded header while consecutive keep-alive responses carry the same one", () => {
+    const header = { clusterId: 2n ** 64n - 2n, memberId: 9n, revision: 42n, raftTerm: 3n };
+    const a = leaseKeepAliveResponseCodec.encode({ header, ID: 1n, TTL: 10 });
+    const b = leaseKeepAliveResponseCodec.encode({ header, ID: 2n, TTL: 10 });
+    const first = leaseKeepAliveResponseCodec.decode(a);
+    const second = leaseKeepAliveResponseCodec.decode(b);
+    expect(second).toEqual({ header, ID: 2n, TTL: 10 });
+    expect(second.header).toBe(first.header);
+    expect(Object.isFrozen(second.header)).toBe(true);
+    // The cached copy is not a view: a reused receive buffer cannot change it.
+    a.fill(0);
+    const moved = { ...header, revision: 43n };
+    const third = leaseKeepAliveResponseCodec.decode(
+      leaseKeepAliveResponseCodec.encode({ header: moved, ID: 3n, TTL: 10 }),
+    );
+    expect(third.header).toEqual(moved);
+    expect(leaseKeepAliveResponseCodec.decode(b).header).toEqual(header);
+  });
+
   it("rejects over-long varints, field 0 and truncated fixed-width fields", () => {
     const eleven = [0x10, ...Array.from({ length: 10 }, () => 0xff), 0x01];
     expect(() => leaseKeepAliveResponseCodec.decode(Uint8Array.from(eleven))).toThrow(
