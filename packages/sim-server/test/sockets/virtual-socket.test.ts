@@ -185,6 +185,33 @@ describe("VirtualSocket", () => {
     expect(client.write("small")).toBe(true);
   });
 
+  it("bytes stuck behind a partition hold the window shut; drain follows the heal", async () => {
+    await using sim = new Simulation({ seed: 1 });
+    const { server, client } = pair(sim);
+    await sim.runFor(10);
+    const serverLog = watch(sim, server() as VirtualSocket);
+    const log = watch(sim, client);
+    sim.net.partition("c", "s");
+    const chunk = Buffer.alloc(4_096, 98);
+    const accepted: boolean[] = [];
+    for (let i = 0; i < 8; i++) accepted.push(client.write(chunk));
+    // 16 KiB in flight (the window, like a kernel send buffer) fills with the fourth chunk; later
+    // chunks queue in the stream's buffer, and write() says false once that holds 16 KiB too
+    // (the fourth chunk, still unacknowledged, counts there as well).
+    expect(accepted).toEqual([true, true, true, true, true, true, false, false]);
+    expect(client.writableLength).toBe(5 * 4_096);
+    await sim.runFor(10_000);
+    expect(serverLog.data).toEqual([]);
+    expect(log.events).toEqual([]);
+    sim.net.heal("c", "s");
+    await sim.runFor(20);
+    expect(serverLog.data.length).toBe(8);
+    // Healed at 10010: the stalled window lands at 10015 and lets the queued four go, which land at
+    // 10020; the buffer is empty only then.
+    expect(log.events).toEqual(["drain@10020"]);
+    expect(client.writableLength).toBe(0);
+  });
+
   it("rejects bad options with clear errors", async () => {
     await using sim = new Simulation({ seed: 1 });
     expect(() => connectVirtualSocket(sim, { host: "", port: 1 })).toThrow(TypeError);
