@@ -59,9 +59,10 @@ function addressOf(host: string, port: number): Address {
  * - `end()` closes gracefully: the peer reads every byte, then EOF. Because a `sim.net` close is a
  *   full close (the closing end drops what still arrives), the readable side ends with it.
  * - `destroy()` resets: in-flight bytes are discarded and the peer gets `ECONNRESET`.
- * - Backpressure: bytes in flight (sent, not yet delivered) are bounded by `writableHighWaterMark`;
- *   past it a write's callback waits for deliveries, so `write()` returns false and `drain` follows
- *   delivery. The receiving side does not push back (no receive window is modelled).
+ * - Backpressure: bytes in flight (sent, not yet delivered) are bounded by `writableHighWaterMark`,
+ *   like a kernel send buffer; past it a write's callback waits for deliveries and later chunks
+ *   queue in the stream's buffer, so `write()` returns false once that buffer is full too and `drain`
+ *   follows the deliveries that empty it. The receiving side does not push back (no receive window).
  * - `setTimeout` runs on virtual time (owner `"sockets"`) and emits `timeout` like Node.
  * - Every socket is registered with the run loop (`sim.realIo`) until it is closed.
  */
