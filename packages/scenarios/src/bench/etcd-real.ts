@@ -38,6 +38,10 @@ export interface EtcdRealRow {
    * keep-alive requests etcd received from it in the window.
    */
   readonly cpuMsPer1kKa: number;
+  /** Of `cpuMs`, the part spent in the kernel (system time), ms. */
+  readonly cpuSysMs: number;
+  /** Voluntary context switches of the child in the window (sleeps and wake-ups). */
+  readonly wakeups: number;
   /** Child CPU over its whole life (start-up, grants, teardown), ms. */
   readonly cpuTotalMs: number;
   /** Peak RSS of the child's whole life (tsx and the end-of-run check included), MiB. */
@@ -101,6 +105,8 @@ function toRow(
     cpuPct: round((result.cpuMs / result.windowMs) * 100, 2),
     cpuMsPer1kKa:
       window.keepAliveRequests === 0 ? 0 : round(result.cpuUs / window.keepAliveRequests, 2),
+    cpuSysMs: result.cpuMs - result.cpuUserMs,
+    wakeups: result.wakeups,
     cpuTotalMs: result.cpuTotalMs,
     rssPeakMb: result.rssPeakMb,
     rssGrowthMb: round(result.rssWindowEndMb - result.rssBaseMb, 1),

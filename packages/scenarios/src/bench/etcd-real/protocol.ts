@@ -46,6 +46,11 @@ export interface ChildResult {
   readonly cpuUs: number;
   /** Of which user time. */
   readonly cpuUserMs: number;
+  /**
+   * Voluntary context switches of the child (all threads) during the window: roughly how often it
+   * went to sleep and was woken up (by a socket, a timer), each a cost in the kernel.
+   */
+  readonly wakeups: number;
   /** CPU of the whole child process, start-up (module loading, tsx) and teardown included. */
   readonly cpuTotalMs: number;
   /** Peak resident set size of the child over its whole life (`resourceUsage().maxRSS`). */

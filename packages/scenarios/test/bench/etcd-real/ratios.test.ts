@@ -8,6 +8,8 @@ function row(client: string, cpuMs: number, streams: number): EtcdRealRow {
     cpuMs,
     cpuPct: 0,
     cpuMsPer1kKa: cpuMs / 18,
+    cpuSysMs: 0,
+    wakeups: 0,
     cpuTotalMs: cpuMs,
     rssPeakMb: 100,
     rssGrowthMb: 20,
