@@ -72,7 +72,7 @@ function parseConnectArgs(args: readonly unknown[]): {
  * named bindings are updated with `syncBuiltinESMExports()`.
  *
  * Nothing real escapes while installed: a connect to a host that is not on the virtual network
- * emits `ECONNREFUSED`, an IPC path or `tls.connect` throws, and a DNS name that is not virtual
+ * emits `ECONNREFUSED`; an IPC path, `tls.connect` or `new net.Socket().connect()` throws; and a DNS name that is not virtual
  * fails with `ENOTFOUND` (real DNS is never asked); each is traced as `socket.escape`. Other record
  * types of virtual hosts (TXT, SRV…) answer `ENODATA`. Dispose the result to restore everything.
  *
@@ -175,9 +175,21 @@ export function installSockets(
     );
   };
 
+  // `new net.Socket().connect()` would open a real socket; a VirtualSocket cannot take over an
+  // existing net.Socket object, so the call is refused outright.
+  const socketConnect = (...args: unknown[]): never => {
+    const { host, port, path } = parseConnectArgs(args);
+    const target = path === undefined || path === null ? `${host}:${String(port)}` : String(path);
+    traceEscape("net.Socket.connect", target, "unroutable");
+    throw new Error(
+      `installSockets: new net.Socket().connect(${target}) is not routed inside the simulation (no real socket is opened); use net.connect/net.createConnection`,
+    );
+  };
+
   const patches: Patch[] = [
     [net, "connect", connect],
     [net, "createConnection", connect],
+    [net.Socket.prototype, "connect", socketConnect],
     [tls, "connect", tlsConnect],
     ...virtualDnsPatches({ virtualHost, escape: traceEscape }),
   ];

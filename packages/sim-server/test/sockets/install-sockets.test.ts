@@ -33,6 +33,7 @@ describe("installSockets", () => {
       resolve4: dns.resolve4,
       resolverResolve4: dns.promises.Resolver.prototype.resolve4,
       tls: tls.connect,
+      socketConnect: net.Socket.prototype.connect,
     };
     await using sim = new Simulation({ seed: 1 });
     const received: string[] = [];
@@ -72,6 +73,7 @@ describe("installSockets", () => {
     expect(dns.resolve4).toBe(originals.resolve4);
     expect(dns.promises.Resolver.prototype.resolve4).toBe(originals.resolverResolve4);
     expect(tls.connect).toBe(originals.tls);
+    expect(net.Socket.prototype.connect).toBe(originals.socketConnect);
     const { connect: after } = await import("node:net");
     expect(after).toBe(originals.connect);
     // ...and Node's again after dispose.
@@ -94,12 +96,16 @@ describe("installSockets", () => {
     expect(localBox.error?.message).toMatch(/127\.0\.0\.1/);
     expect(() => tls.connect({ host: "db", port: 5432 })).toThrow(/tls\.connect.*not supported/);
     expect(() => net.connect({ path: "/tmp/x.sock" })).toThrow(/IPC path/);
+    expect(() => new net.Socket().connect(5432, "db")).toThrow(
+      /net\.Socket\(\)\.connect\(db:5432\)/,
+    );
     const escapes = sim.trace.events.filter((e) => e.kind === "socket.escape").map((e) => e.data);
     expect(escapes).toEqual([
       { api: "net.connect", target: "example.com:443", reason: "not-virtual" },
       { api: "net.connect", target: "127.0.0.1:80", reason: "not-virtual" },
       { api: "tls.connect", target: "db:5432", reason: "tls" },
       { api: "net.connect", target: "/tmp/x.sock", reason: "ipc" },
+      { api: "net.Socket.connect", target: "db:5432", reason: "unroutable" },
     ]);
     expect(sim.realIo.openCount).toBe(0);
   });
