@@ -1,5 +1,8 @@
+import { getEventListeners } from "node:events";
 import type { Simulation, TraceValue } from "@dsim/sim-server";
+import { longestRetryDelayMs } from "../invariants/refresh/schedule-oracle.js";
 import { InvariantViolation, type Suite } from "../runner/suite.js";
+import { LONGEST_MS } from "./refresh/durations.js";
 import {
   MIN_SAFETY_MS,
   type RefreshAction,
@@ -7,12 +10,16 @@ import {
   refreshCaseArbitrary,
 } from "./refresh/refresh-case.js";
 import { RefreshWorld, urlOf } from "./refresh/refresh-world.js";
-import { startWorkload } from "./refresh/workload.js";
+import { startWorkload, type Workload } from "./refresh/workload.js";
 
-/** After the last fault ends, every active URL must be fresh again within this much virtual time. */
+/** After the last fault ends, every active URL must be fresh again within this much virtual time (plus its longest retry delay). */
 export const REFRESH_LIVENESS_BOUND_MS = 150_000;
-/** How often the observer samples the served values (virtual ms). */
+/** How often the observer samples the served values while faults and calls happen (virtual ms). */
 export const OBSERVE_EVERY_MS = 250;
+/** The sampling period once the busy part is over (long schedules would cost millions of samples). */
+const OBSERVE_LATER_EVERY_MS = 600_000;
+/** A schedule further away than this counts as long: the horizon phase waits for it. */
+const LONG_SCHEDULE_MS = 86_400_000;
 
 function throwFirst(world: RefreshWorld): void {
   const first = world.monitor.violations[0];
@@ -30,7 +37,7 @@ function describe(testCase: RefreshCase): TraceValue {
       minIntervalMs: u.minIntervalMs,
       intervalMs: u.intervalMs ?? null,
       requestTimeoutMs: u.requestTimeoutMs,
-      backoff: u.backoff,
+      backoff: u.backoff === null ? null : { ...u.backoff },
       headers: { ...u.headers },
     })),
     actions: testCase.actions.map((a: RefreshAction) => ({ ...a })),
@@ -38,13 +45,58 @@ function describe(testCase: RefreshCase): TraceValue {
       ...f,
       fault: { ...f.fault } as { readonly [k: string]: TraceValue },
     })),
+    sink: testCase.sink,
+    sharedSignal: testCase.sharedSignal,
+    closeAt: testCase.closeAt,
   };
+}
+
+/** No refresher listener may stay on a signal a caller passed once its calls have settled. */
+function checkCallerSignal(workload: Workload): void {
+  const signal = workload.sharedSignal;
+  if (signal === undefined) return;
+  const listeners = getEventListeners(signal, "abort").length;
+  if (listeners !== 0) {
+    throw new InvariantViolation(
+      "refresh.no-listeners-left-on-caller-signal",
+      "listeners stayed on a caller's AbortSignal after its calls settled",
+      { listeners },
+    );
+  }
+}
+
+/**
+ * Horizon: URLs whose next refresh is days to months away keep it. The others are removed (their
+ * short schedules would cost millions of events), then time runs to just past the last long
+ * schedule; the monitor judges every background request against the schedule it saw.
+ */
+async function runHorizon(sim: Simulation, world: RefreshWorld, testCase: RefreshCase) {
+  const { refresher, monitor } = world;
+  const now = sim.now();
+  const due = testCase.urls.map(
+    (_, i) => refresher.snapshot().find((s) => s.url === urlOf(i))?.nextRefresh,
+  );
+  const long = due.filter((d): d is number => d !== undefined && d - now > LONG_SCHEDULE_MS);
+  if (long.length === 0) return;
+  due.forEach((d, i) => {
+    if (d === undefined || d - now <= LONG_SCHEDULE_MS) {
+      if (refresher.isRegistered(urlOf(i))) {
+        refresher.remove(urlOf(i));
+        monitor.onRemoved(i);
+      }
+    }
+  });
+  const until = Math.min(Math.max(...long), now + LONGEST_MS + LONG_SCHEDULE_MS);
+  await sim.runFor(until - now + 1);
+  await sim.runUntil(() => refresher.snapshot().every((s) => !s.reloading), { timeoutMs: 60_000 });
+  monitor.checkpointAll();
 }
 
 /**
  * Runs one case: safety phase (workload + fault windows, invariants checked continuously),
  * liveness phase (faults over: every active URL fresh again within the bound), quiescence (sink
- * accounting), close (no timers, no requests afterwards).
+ * accounting), horizon (long schedules fire on time), close (no timers, no requests afterwards).
+ * A case with `closeAt` closes during the safety phase and skips to the close checks.
  */
 export async function runRefreshCase(sim: Simulation, testCase: RefreshCase): Promise<void> {
   const world = new RefreshWorld(sim, testCase);
@@ -52,18 +104,11 @@ export async function runRefreshCase(sim: Simulation, testCase: RefreshCase): Pr
   for (let i = 0; i < testCase.urls.length; i += 1) world.configure(i);
   const observerClock = sim.clockFor("observer");
   let observing = true;
+  let period = OBSERVE_EVERY_MS;
   const observe = (): void => {
     if (!observing) return;
-    const snapshots = refresher.snapshot();
-    testCase.urls.forEach((_, i) => {
-      const url = urlOf(i);
-      monitor.observe(
-        i,
-        refresher.peek(url)?.version,
-        snapshots.find((s) => s.url === url),
-      );
-    });
-    observerClock.setTimeout(observe, OBSERVE_EVERY_MS);
+    monitor.checkpointAll();
+    observerClock.setTimeout(observe, period);
   };
   observe();
   const workload = startWorkload(sim, world, testCase);
@@ -71,44 +116,67 @@ export async function runRefreshCase(sim: Simulation, testCase: RefreshCase): Pr
   // Safety phase.
   const faultsEnd = Math.max(0, ...testCase.faults.map((f) => f.at + f.durationMs));
   const actionsEnd = Math.max(0, ...testCase.actions.map((a) => a.at));
-  await sim.runFor(Math.max(MIN_SAFETY_MS, faultsEnd, actionsEnd) + 1);
+  await sim.runFor(Math.max(MIN_SAFETY_MS, faultsEnd, actionsEnd, testCase.closeAt ?? 0) + 1);
   throwFirst(world);
 
-  // Liveness phase: faults are over; every URL in use must be fresh again within the bound.
-  const healedAt = sim.now();
-  const stale = (): number[] =>
-    testCase.urls
-      .map((_, i) => i)
-      .filter(
-        (i) =>
-          monitor.active(i) && refresher.snapshot().find((s) => s.url === urlOf(i))?.fresh !== true,
-      );
-  try {
-    await sim.runUntil(() => stale().length === 0 && workload.pending() === 0, {
-      timeoutMs: REFRESH_LIVENESS_BOUND_MS,
-    });
-  } catch (error) {
-    throwFirst(world);
-    throw new InvariantViolation(
-      "refresh.fresh-again-after-faults",
-      "a URL stayed stale after the faults ended",
-      {
-        healedAt,
-        stale: stale(),
-        pendingCalls: workload.pending(),
-        cause: error instanceof Error ? error.message : String(error),
-      },
+  if (!workload.closedEarly()) {
+    // Liveness phase: faults are over; every URL in use must be fresh again within the bound.
+    const healedAt = sim.now();
+    const stale = (): number[] =>
+      testCase.urls
+        .map((_, i) => i)
+        .filter(
+          (i) =>
+            monitor.active(i) &&
+            refresher.snapshot().find((s) => s.url === urlOf(i))?.fresh !== true,
+        );
+    const slowest = Math.max(
+      ...testCase.urls.map((u) => longestRetryDelayMs(u) + u.requestTimeoutMs),
     );
+    observerClock.setTimeout(() => {
+      period = OBSERVE_LATER_EVERY_MS;
+    }, REFRESH_LIVENESS_BOUND_MS);
+    try {
+      await sim.runUntil(() => stale().length === 0 && workload.pending() === 0, {
+        timeoutMs: REFRESH_LIVENESS_BOUND_MS + slowest,
+      });
+    } catch (error) {
+      throwFirst(world);
+      throw new InvariantViolation(
+        "refresh.fresh-again-after-faults",
+        "a URL stayed stale after the faults ended",
+        {
+          healedAt,
+          stale: stale(),
+          pendingCalls: workload.pending(),
+          cause: error instanceof Error ? error.message : String(error),
+        },
+      );
+    }
+    // Quiescence: no request in flight, then every failure must have reached the sink.
+    await sim.runUntil(() => refresher.snapshot().every((s) => !s.reloading), {
+      timeoutMs: 60_000,
+    });
+    monitor.checkSinkAccounting();
+    throwFirst(world);
+    checkCallerSignal(workload);
+    observing = false;
+    await runHorizon(sim, world, testCase);
+    throwFirst(world);
+  } else {
+    await sim.runUntil(() => workload.pending() === 0, { timeoutMs: 120_000 });
+    throwFirst(world);
+    checkCallerSignal(workload);
   }
-  // Quiescence: no request in flight, then every failure must have reached the sink.
-  await sim.runUntil(() => refresher.snapshot().every((s) => !s.reloading), { timeoutMs: 60_000 });
-  monitor.checkSinkAccounting();
-  throwFirst(world);
 
   // Close: afterwards the refresher owns no timer and makes no request.
   observing = false;
-  monitor.onClosed();
-  await refresher.close();
+  if (!monitor.closed) {
+    monitor.onClosed();
+    const calledAt = sim.now();
+    await refresher.close();
+    monitor.onCloseResolved(calledAt);
+  }
   const timers = sim.pendingTimers("refresher");
   if (timers !== 0) {
     throw new InvariantViolation("refresh.nothing-after-close", "timers left after close()", {

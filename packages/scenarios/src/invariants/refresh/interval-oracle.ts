@@ -1,9 +1,36 @@
-import type { HeaderTemplate, UrlSpec } from "../../suites/refresh/refresh-case.js";
+import type { HeaderTemplate } from "../../suites/refresh/header-templates.js";
+import type { UrlSpec } from "../../suites/refresh/refresh-case.js";
 
 /**
- * The interval rule, restated independently of core's parsers from the template the server used:
- * explicit interval wins; else the remaining freshness (max-age − Age − request time, or
- * Expires − Date − request time); stale or unknown → the minimum; never below the minimum.
+ * The freshness lifetime (ms) the template's headers state, restated from RFC 9111 independently
+ * of core's parsers: `max-age` (case-insensitive, quoted or split over lines, `s-maxage` ignored
+ * by a private client) wins over `Expires`; `Expires − Date` otherwise; `no-cache`/`no-store`,
+ * invalid or past values are stale (0); no header at all is unknown (`undefined`).
+ */
+export function lifetimeMs(template: HeaderTemplate): number | undefined {
+  switch (template.kind) {
+    case "max-age":
+      return template.seconds * 1_000;
+    case "expires":
+      return Math.max(0, template.seconds * 1_000);
+    case "both":
+      return template.maxAge * 1_000;
+    case "none":
+      return undefined;
+    case "no-cache":
+    case "no-store":
+    case "invalid":
+      return 0;
+  }
+}
+
+function ageMs(template: HeaderTemplate): number {
+  return template.kind === "max-age" || template.kind === "expires" ? template.age * 1_000 : 0;
+}
+
+/**
+ * The interval rule: explicit interval wins; else the remaining freshness (lifetime − Age −
+ * request time, RFC 9111 §4.2.3); stale or unknown → the minimum; never below the minimum.
  *
  * @param template - the headers the server really sent for that response (`invalid` after a
  *   header fault).
@@ -16,14 +43,7 @@ export function expectedDelayMs(
 ): number {
   const min = spec.minIntervalMs;
   if (spec.intervalMs !== undefined) return Math.max(spec.intervalMs, min);
-  switch (template.kind) {
-    case "max-age":
-      return Math.max(min, (template.seconds - template.age) * 1_000 - requestMs);
-    case "expires":
-      return template.seconds <= 0 ? min : Math.max(min, template.seconds * 1_000 - requestMs);
-    case "none":
-    case "no-cache":
-    case "invalid":
-      return min;
-  }
+  const lifetime = lifetimeMs(template);
+  if (lifetime === undefined) return min;
+  return Math.max(min, lifetime - ageMs(template) - requestMs);
 }

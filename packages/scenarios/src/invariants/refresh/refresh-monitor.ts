@@ -2,6 +2,7 @@ import type { RefreshFailure, RefreshTargetSnapshot } from "@dsim/core";
 import type { TraceValue } from "@dsim/sim-server";
 import type { HeaderTemplate, UrlSpec } from "../../suites/refresh/refresh-case.js";
 import { expectedDelayMs } from "./interval-oracle.js";
+import { latestRetryDelayMs } from "./schedule-oracle.js";
 
 /** One broken invariant, as recorded. */
 export interface RefreshViolation {
@@ -15,6 +16,14 @@ export interface RequestRecord {
   readonly id: number;
   readonly url: number;
   readonly at: number;
+  /** True when a workload call was being made as the request left (else a timer started it). */
+  readonly foreground: boolean;
+  /** The signal the refresher gave the request. */
+  readonly signal: AbortSignal;
+  /** The signal the transport below the fetch adapter received. */
+  transportSignal: AbortSignal | undefined;
+  /** The response (head and body) arrived, or the transport failed. */
+  done: boolean;
   /** Why its signal aborted, if it did. */
   abortReason: unknown;
 }
@@ -25,8 +34,16 @@ export interface ServedVersion {
   readonly template: HeaderTemplate;
 }
 
+/** What the monitor reads from the refresher at a checkpoint (never disturbing it). */
+export interface RefreshProbe {
+  version(url: number): number | undefined;
+  snapshot(url: number): RefreshTargetSnapshot | undefined;
+}
+
 interface UrlFacts {
   registered: boolean;
+  /** Increases on every remove and re-registration. */
+  epoch: number;
   hadValue: boolean;
   lastVersion: number;
   lastRequestAt: number | undefined;
@@ -36,6 +53,12 @@ interface UrlFacts {
   abortedByOwner: number;
   parsedOk: number;
   sinkFailures: number;
+  /** Failures since the last success of the newest request (this registration). */
+  failuresInRow: number;
+  /** A failure whose retry schedule the next checkpoint must judge. */
+  retryDue: { readonly at: number; readonly failures: number } | undefined;
+  /** The latest `nextRefresh` seen at a checkpoint. */
+  scheduled: number | undefined;
 }
 
 /** The codes with which the refresher itself cancels requests (not failures of the server). */
@@ -44,10 +67,14 @@ function isOwnerAbort(reason: unknown): boolean {
   return code === "URL_NOT_REGISTERED" || code === "CLOSED";
 }
 
+/** Virtual time is fractional (link jitter): compare to a microsecond, not bit for bit. */
+const EPSILON_MS = 0.001;
+
 /**
  * Watches a refresher from the outside — requests at the HTTP port, values via `peek`, the
  * snapshot, the error sink — and records every broken invariant. Stated per URL; a `remove`
- * ends a registration and a later `configure` starts a new one.
+ * ends a registration and a later `configure` starts a new one. Each mechanism is judged on its
+ * own contract: the rate limit per request, the schedule per checkpoint, the retry per failure.
  */
 export class RefreshMonitor {
   readonly violations: RefreshViolation[] = [];
@@ -56,14 +83,28 @@ export class RefreshMonitor {
   readonly #facts: UrlFacts[];
   readonly #specs: readonly UrlSpec[];
   readonly #now: () => number;
+  readonly #probe: RefreshProbe;
+  readonly #defer: (check: () => void) => void;
+  /** Requests whose response parsed (their URL's value may have come from them). */
+  readonly #succeeded = new Set<number>();
   #closedAt: number | undefined;
   #coldBurst: { url: number; callers: number; requests: number } | undefined;
+  /** Workload calls being made right now (requests leaving meanwhile are foreground). */
+  callDepth = 0;
 
-  constructor(specs: readonly UrlSpec[], now: () => number) {
+  constructor(
+    specs: readonly UrlSpec[],
+    now: () => number,
+    probe: RefreshProbe,
+    defer: (check: () => void) => void,
+  ) {
     this.#specs = specs;
     this.#now = now;
+    this.#probe = probe;
+    this.#defer = defer;
     this.#facts = specs.map(() => ({
       registered: true,
+      epoch: 0,
       hadValue: false,
       lastVersion: -1,
       lastRequestAt: undefined,
@@ -73,6 +114,9 @@ export class RefreshMonitor {
       abortedByOwner: 0,
       parsedOk: 0,
       sinkFailures: 0,
+      failuresInRow: 0,
+      retryDue: undefined,
+      scheduled: undefined,
     }));
   }
 
@@ -90,7 +134,39 @@ export class RefreshMonitor {
     return facts;
   }
 
-  /** A request left the refresher. Checks removal, close and the rate limit. */
+  /** The URL's spec. */
+  spec(url: number): UrlSpec {
+    const spec = this.#specs[url];
+    if (spec === undefined) throw new RangeError(`no URL ${url}`);
+    return spec;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closedAt !== undefined;
+  }
+
+  /** The registration counter of `url` (changes on remove and re-registration). */
+  epoch(url: number): number {
+    return this.#fact(url).epoch;
+  }
+
+  /** True while `url` is registered. */
+  registered(url: number): boolean {
+    return this.#fact(url).registered;
+  }
+
+  /** Start time of the last request of this registration, if any. */
+  lastRequestAt(url: number): number | undefined {
+    return this.#fact(url).lastRequestAt;
+  }
+
+  /** Requests of `url` that the refresher still waits for (neither finished nor aborted). */
+  openRequests(url: number): RequestRecord[] {
+    return this.requests.filter((r) => r.url === url && !r.done && !r.signal.aborted);
+  }
+
+  /** A request left the refresher. Checks removal, close, the rate limit and the timer path. */
   onRequest(record: RequestRecord): void {
     this.requests.push(record);
     const f = this.#fact(record.url);
@@ -116,17 +192,32 @@ export class RefreshMonitor {
         removedAt: f.removedAt ?? -1,
       });
     }
-    const min = this.#specs[record.url]?.minIntervalMs ?? 0;
+    const min = this.spec(record.url).minIntervalMs;
     if (f.lastRequestAt !== undefined && record.at - f.lastRequestAt < min) {
       this.violate("refresh.rate-limit", "two requests closer than the minimum interval", {
         url: record.url,
         previous: f.lastRequestAt,
         current: record.at,
         minIntervalMs: min,
+        foreground: record.foreground,
       });
+    }
+    // The timer path on its own: a request nobody asked for goes no earlier than scheduled.
+    if (!record.foreground && f.scheduled !== undefined && record.at < f.scheduled - EPSILON_MS) {
+      this.violate(
+        "refresh.background-request-on-schedule",
+        "a background request started before the scheduled refresh",
+        { url: record.url, scheduled: f.scheduled, started: record.at },
+      );
     }
     f.lastRequestAt = record.at;
     f.requestsInEpoch += 1;
+  }
+
+  /** The request's response finished or its transport failed: judge the state a moment later. */
+  onRequestDone(record: RequestRecord): void {
+    record.done = true;
+    this.#defer(() => this.checkpoint(record.url));
   }
 
   /** Simultaneous `fetch` calls on a URL without a value start now: they may make one request. */
@@ -145,19 +236,41 @@ export class RefreshMonitor {
     if (isOwnerAbort(reason)) this.#fact(record.url).abortedByOwner += 1;
   }
 
-  onParsed(url: number): void {
-    this.#fact(url).parsedOk += 1;
+  /** A 200 body of `url` parsed; `requestId` is the request it answered (0 if unknown). */
+  onParsed(url: number, requestId: number): void {
+    const f = this.#fact(url);
+    f.parsedOk += 1;
+    this.#succeeded.add(requestId);
+    const newest = this.requests.filter((r) => r.url === url).at(-1);
+    if (newest?.id === requestId) f.failuresInRow = 0;
   }
 
+  /** The sink received `failure`; the retry schedule is judged at the next checkpoint. */
   onFailure(url: number, failure: RefreshFailure): void {
-    this.#fact(url).sinkFailures += 1;
-    void failure;
+    const f = this.#fact(url);
+    f.sinkFailures += 1;
+    f.failuresInRow += 1;
+    f.retryDue = { at: failure.at, failures: f.failuresInRow };
+    this.#defer(() => this.checkpoint(url));
   }
 
   onRemoved(url: number): void {
     const f = this.#fact(url);
     f.registered = false;
+    f.epoch += 1;
     f.removedAt = this.#now();
+    f.scheduled = undefined;
+    f.retryDue = undefined;
+    // remove() ends the registration: its requests can no longer be used and must be cancelled.
+    queueMicrotask(() => {
+      const open = this.openRequests(url).filter((r) => r.at <= (f.removedAt ?? 0));
+      if (open.length > 0) {
+        this.violate("refresh.remove-cancels-requests", "requests still running after remove()", {
+          url,
+          open: open.map((r) => r.id),
+        });
+      }
+    });
   }
 
   onConfigured(url: number): void {
@@ -165,15 +278,31 @@ export class RefreshMonitor {
     if (f.registered) return;
     Object.assign(f, {
       registered: true,
+      epoch: f.epoch + 1,
       hadValue: false,
       lastVersion: -1,
       lastRequestAt: undefined,
       requestsInEpoch: 0,
+      failuresInRow: 0,
+      retryDue: undefined,
+      scheduled: undefined,
     });
   }
 
   onClosed(): void {
     this.#closedAt = this.#now();
+  }
+
+  /** `close()` resolved: it must not have waited for the server, nor left a request running. */
+  onCloseResolved(calledAt: number): void {
+    const open = this.requests.filter((r) => !r.done && !r.signal.aborted);
+    if (open.length > 0 || this.#now() > calledAt + EPSILON_MS) {
+      this.violate("refresh.close-cancels-requests", "close() left requests running or waited", {
+        open: open.map((r) => r.id),
+        calledAt,
+        resolvedAt: this.#now(),
+      });
+    }
   }
 
   /** True when the URL is registered and has made a request in this registration. */
@@ -182,18 +311,25 @@ export class RefreshMonitor {
     return f.registered && f.requestsInEpoch > 0;
   }
 
+  /** Judges every URL now. */
+  checkpointAll(): void {
+    this.#specs.forEach((_, url) => {
+      this.checkpoint(url);
+    });
+  }
+
   /**
    * Compares what the refresher serves now with what it served before: never undefined once a
-   * value existed (stale-while-failing), never an older version, and on a new version, the
-   * scheduled next refresh follows the interval rule.
+   * value existed (stale-while-failing), never an older version; and judges the schedule: never
+   * closer than the minimum interval to the last request, following the interval rule for the
+   * newest response, a retry planned after each failure within the backoff bound.
    */
-  observe(
-    url: number,
-    version: number | undefined,
-    snapshot: RefreshTargetSnapshot | undefined,
-  ): void {
+  checkpoint(url: number): void {
     const f = this.#fact(url);
-    if (!f.registered) return;
+    if (!f.registered || this.#closedAt !== undefined) return;
+    const version = this.#probe.version(url);
+    const snapshot = this.#probe.snapshot(url);
+    if (snapshot !== undefined) this.#checkSchedule(url, f, snapshot);
     if (version === undefined) {
       if (f.hadValue) {
         this.violate("refresh.stale-served-while-failing", "the cached value disappeared", {
@@ -208,37 +344,80 @@ export class RefreshMonitor {
       this.violate(
         "refresh.newer-never-replaced-by-older",
         "an older response replaced a newer value",
-        {
-          url,
-          before: f.lastVersion,
-          after: version,
-        },
+        { url, before: f.lastVersion, after: version },
       );
     }
-    if (version > f.lastVersion) this.#checkInterval(url, version, snapshot);
+    if (snapshot !== undefined)
+      this.#checkInterval(url, version, version > f.lastVersion, snapshot);
     f.lastVersion = Math.max(f.lastVersion, version);
   }
 
-  #checkInterval(url: number, version: number, s: RefreshTargetSnapshot | undefined): void {
+  #checkSchedule(url: number, f: UrlFacts, s: RefreshTargetSnapshot): void {
+    const spec = this.spec(url);
+    const idle = this.openRequests(url).length === 0;
+    if (s.nextRefresh !== undefined) {
+      f.scheduled = s.nextRefresh;
+      // Judged once no request runs: a forced refresh in flight may sit before an older timer,
+      // which the timer path then defers (its own guard, judged by the rate limit).
+      const floor = (f.lastRequestAt ?? 0) + spec.minIntervalMs;
+      if (idle && f.lastRequestAt !== undefined && s.nextRefresh < floor - EPSILON_MS) {
+        this.violate(
+          "refresh.schedule-floor",
+          "a refresh is scheduled inside the minimum interval",
+          {
+            url,
+            lastRequest: f.lastRequestAt,
+            nextRefresh: s.nextRefresh,
+            minIntervalMs: spec.minIntervalMs,
+          },
+        );
+      }
+    }
+    const due = f.retryDue;
+    if (due === undefined || !idle) return;
+    f.retryDue = undefined;
+    // Only the newest request plans the next one; an older failure after a newer success does not.
+    const newest = this.requests.filter((r) => r.url === url).at(-1);
+    if (newest === undefined || this.#succeeded.has(newest.id)) return;
+    const latest = latestRetryDelayMs(spec, due.failures);
+    if (s.nextRefresh === undefined || s.nextRefresh > due.at + latest + EPSILON_MS) {
+      this.violate(
+        "refresh.retry-scheduled-after-failure",
+        s.nextRefresh === undefined
+          ? "no retry is scheduled after a failure"
+          : "the retry after a failure is scheduled later than the backoff allows",
+        {
+          url,
+          failedAt: due.at,
+          failuresInRow: due.failures,
+          nextRefresh: s.nextRefresh ?? null,
+          latest: due.at + latest,
+        },
+      );
+    }
+  }
+
+  #checkInterval(url: number, version: number, isNew: boolean, s: RefreshTargetSnapshot): void {
     const served = this.served.get(`${url}:${version}`);
-    const spec = this.#specs[url];
-    if (served === undefined || spec === undefined || s === undefined) return;
+    const spec = this.spec(url);
+    if (served === undefined) return;
     const request = this.requests.find((r) => r.id === served.requestId);
     const newest = this.requests.filter((r) => r.url === url).at(-1);
-    // Only the newest request schedules; skip when another one started since (it owns the timer).
-    if (request === undefined || newest !== request || s.reloading) return;
+    // Only the newest request schedules; skip while another one runs or failed since.
+    if (request === undefined || newest !== request || s.reloading || s.lastError !== undefined) {
+      return;
+    }
     if (s.lastRefresh === undefined || s.nextRefresh === undefined) return;
     const expected = expectedDelayMs(spec, served.template, s.lastRefresh - request.at);
     const actual = s.nextRefresh - s.lastRefresh;
-    // Virtual time is fractional (link jitter), so compare to a microsecond, not bit for bit.
-    if (Math.abs(actual - expected) > 0.001) {
-      this.violate("refresh.interval-rule", "the next refresh does not follow the interval rule", {
-        url,
-        version,
-        expected,
-        actual,
-        template: { ...served.template },
-      });
+    if (Math.abs(actual - expected) > EPSILON_MS) {
+      this.violate(
+        isNew ? "refresh.interval-rule" : "refresh.schedule-follows-newest",
+        isNew
+          ? "the next refresh does not follow the interval rule"
+          : "the schedule no longer follows the newest response",
+        { url, version, expected, actual, template: { ...served.template } },
+      );
     }
   }
 

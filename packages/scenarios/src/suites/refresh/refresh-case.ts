@@ -1,13 +1,24 @@
 import type { HttpFault } from "@dsim/sim-server";
 import fc from "fast-check";
+import { durationMs } from "./durations.js";
+import { type HeaderTemplate, headerTemplateArbitrary } from "./header-templates.js";
 
-/** What caching headers the fake server sends for one URL (the oracle reads the same template). */
-export type HeaderTemplate =
-  | { readonly kind: "none" }
-  | { readonly kind: "max-age"; readonly seconds: number; readonly age: number }
-  | { readonly kind: "expires"; readonly seconds: number }
-  | { readonly kind: "no-cache" }
-  | { readonly kind: "invalid"; readonly value: string };
+export type { HeaderTemplate } from "./header-templates.js";
+
+/** Background retry backoff of one URL (multiplier 1.6 and jitter 0.2, core's defaults). */
+export interface BackoffSpec {
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * How the error sink consumes failures: at once; by throwing; as an async consumer whose promise
+ * never settles (never drained); or as an async consumer that takes `SLOW_SINK_MS` per failure.
+ */
+export type SinkMode = "sync" | "throws" | "never-settles" | "slow";
+
+/** How long the slow sink consumer takes per failure (virtual ms). */
+export const SLOW_SINK_MS = 30_000;
 
 /** One URL of the world: its refresher options and its server's headers. */
 export interface UrlSpec {
@@ -15,8 +26,8 @@ export interface UrlSpec {
   /** Explicit refresh interval, or undefined to follow the headers. */
   readonly intervalMs: number | undefined;
   readonly requestTimeoutMs: number;
-  /** Background retries back off (1 s initial, 20 s cap) when true. */
-  readonly backoff: boolean;
+  /** Background retries back off, or `null` for none (retry after the minimum interval). */
+  readonly backoff: BackoffSpec | null;
   readonly headers: HeaderTemplate;
 }
 
@@ -36,7 +47,24 @@ export type RefreshAction =
   /** `remove` (if registered). */
   | { readonly at: number; readonly kind: "remove"; readonly url: number }
   /** `configure` with the URL's options (re-registers after a remove). */
-  | { readonly at: number; readonly kind: "configure"; readonly url: number };
+  | { readonly at: number; readonly kind: "configure"; readonly url: number }
+  /**
+   * Slow old, fast new: the server holds the next response for `slowMs`; a forced `refresh`
+   * starts it, and a second `refresh` once the cooldown has passed overtakes it.
+   */
+  | { readonly at: number; readonly kind: "overlap"; readonly url: number; readonly slowMs: number }
+  /**
+   * A forced `refresh`, then while it may be in flight `remove` (or a re-`configure` when
+   * `remove` is false) after `changeAfterMs`, then `configure` and `fetch` after `againAfterMs`.
+   */
+  | {
+      readonly at: number;
+      readonly kind: "churn";
+      readonly url: number;
+      readonly remove: boolean;
+      readonly changeAfterMs: number;
+      readonly againAfterMs: number;
+    };
 
 /** A fault window: requests for `url` that arrive in [at, at + durationMs) get `fault`. */
 export interface FaultWindow {
@@ -51,6 +79,11 @@ export interface RefreshCase {
   readonly urls: readonly UrlSpec[];
   readonly actions: readonly RefreshAction[];
   readonly faults: readonly FaultWindow[];
+  readonly sink: SinkMode;
+  /** Every call passes one long-lived signal of the workload (never aborted) when true. */
+  readonly sharedSignal: boolean;
+  /** `close()` while work may be in flight, at this time; `null`: only at the end. */
+  readonly closeAt: number | null;
 }
 
 /** Body size limit given to the refresher; the oversized fault exceeds it. */
@@ -58,30 +91,19 @@ export const MAX_BODY_BYTES = 4_096;
 /** The safety phase lasts at least this long (ms). */
 export const MIN_SAFETY_MS = 60_000;
 
-const headerTemplate: fc.Arbitrary<HeaderTemplate> = fc.oneof(
-  fc.constant({ kind: "none" } as const),
-  fc.record({
-    kind: fc.constant("max-age" as const),
-    seconds: fc.integer({ min: 0, max: 90 }),
-    age: fc.integer({ min: 0, max: 30 }),
-  }),
-  fc.record({ kind: fc.constant("expires" as const), seconds: fc.integer({ min: -30, max: 90 }) }),
-  fc.constant({ kind: "no-cache" } as const),
-  fc.record({
-    kind: fc.constant("invalid" as const),
-    value: fc.constantFrom("max-age=-1", "max-age=5, max-age=50", 'max-age="40', "max-age=1.5"),
-  }),
-);
+const backoffSpec: fc.Arbitrary<BackoffSpec> = fc
+  .record({
+    initialMs: fc.integer({ min: 1, max: 30 }).map((s) => s * 1_000),
+    capMs: fc.constantFrom(20_000, 600_000, 7_200_000),
+  })
+  .map(({ initialMs, capMs }) => ({ initialMs, maxMs: Math.max(initialMs, capMs) }));
 
 const urlSpec: fc.Arbitrary<UrlSpec> = fc.record({
-  minIntervalMs: fc.integer({ min: 1, max: 10 }).map((s) => s * 1_000),
-  intervalMs: fc.option(
-    fc.integer({ min: 1, max: 60 }).map((s) => s * 1_000),
-    { nil: undefined, freq: 4 },
-  ),
+  minIntervalMs: durationMs(1, 10, 12),
+  intervalMs: fc.option(durationMs(1, 60), { nil: undefined, freq: 4 }),
   requestTimeoutMs: fc.integer({ min: 2, max: 20 }).map((s) => s * 1_000),
-  backoff: fc.boolean(),
-  headers: headerTemplate,
+  backoff: fc.option(backoffSpec, { nil: null }),
+  headers: headerTemplateArbitrary,
 });
 
 const httpFault: fc.Arbitrary<HttpFault> = fc.oneof(
@@ -96,6 +118,8 @@ const httpFault: fc.Arbitrary<HttpFault> = fc.oneof(
     chunks: fc.integer({ min: 2, max: 5 }),
     chunkDelayMs: fc.integer({ min: 100, max: 8_000 }),
   }),
+  // A body that stalls after its first chunk: only a timeout that covers the body ends it.
+  fc.constant({ kind: "slow-body", chunks: 2, chunkDelayMs: 600_000 } as const),
   fc.constant({ kind: "reset" } as const),
   fc.constant({
     kind: "headers",
@@ -128,6 +152,26 @@ function actionArbitrary(urls: number): fc.Arbitrary<RefreshAction> {
     },
     { weight: 1, arbitrary: fc.record({ at, kind: fc.constant("remove" as const), url }) },
     { weight: 1, arbitrary: fc.record({ at, kind: fc.constant("configure" as const), url }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        at,
+        kind: fc.constant("overlap" as const),
+        url,
+        slowMs: fc.integer({ min: 1_000, max: 25_000 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        at,
+        kind: fc.constant("churn" as const),
+        url,
+        remove: fc.boolean(),
+        changeAfterMs: fc.integer({ min: 0, max: 3_000 }),
+        againAfterMs: fc.integer({ min: 0, max: 3_000 }),
+      }),
+    },
   );
 }
 
@@ -148,6 +192,12 @@ export const refreshCaseArbitrary: fc.Arbitrary<RefreshCase> = fc
           fault: httpFault,
         }),
         { maxLength: 6 },
+      ),
+      sink: fc.constantFrom<SinkMode>("sync", "sync", "throws", "never-settles", "slow"),
+      sharedSignal: fc.boolean(),
+      closeAt: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 90_000 }) },
       ),
     }),
   );
