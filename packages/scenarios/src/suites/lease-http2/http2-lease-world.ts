@@ -1,4 +1,4 @@
-import { ClientConn, GrpcLeaseClient, Lessor, type Logger } from "@dsim/core";
+import { ClientConn, GrpcLeaseClient, type LeaseClient, Lessor, type Logger } from "@dsim/core";
 import { EtcdCluster, type EtcdLeaseObserver, type Simulation } from "@dsim/sim-server";
 import { VirtualHttp2Dialer } from "../conn-http2/virtual-http2-dialer.js";
 import type { LeaseCase } from "../lease/lease-case.js";
@@ -16,6 +16,36 @@ export interface Http2LeaseWorldOptions {
   readonly traceLessor?: boolean;
   readonly observer?: EtcdLeaseObserver;
 }
+
+/** The client side of a wire lease world: a LeaseClient over the members, and how to close it. */
+export interface WireLeaseClient {
+  readonly client: LeaseClient;
+  close(): Promise<void>;
+}
+
+/** Makes the wire client for the members at `addresses` (`host:port` on the virtual network). */
+export type WireLeaseClientFactory = (
+  sim: Simulation,
+  addresses: readonly string[],
+) => WireLeaseClient;
+
+/** `GrpcLeaseClient` → `ClientConn` → core's `Http2Dialer` (node:http2) on virtual sockets. */
+export const http2LeaseClient: WireLeaseClientFactory = (sim, addresses) => {
+  const dialer = new VirtualHttp2Dialer(sim, CLIENT_HOST);
+  const conn = new ClientConn({
+    target: [...addresses],
+    dialer,
+    clock: sim.clockFor("conn"),
+    random: sim.randomFor("conn"),
+  });
+  return {
+    client: new GrpcLeaseClient(conn),
+    close: async () => {
+      await conn.close();
+      await dialer.close();
+    },
+  };
+};
 
 function traceLogger(sim: Simulation): Logger {
   return {
@@ -36,10 +66,11 @@ function traceLogger(sim: Simulation): Logger {
  * grpc-js server's HTTP/2 sessions, latency and restarts through `sim.net`, keep-alive losses
  * through the service. The case's `transport` field is ignored: this world is always the wire.
  */
-export function buildHttp2LeaseWorld(
+export function buildWireLeaseWorld(
   sim: Simulation,
   testCase: LeaseCase,
-  options: Http2LeaseWorldOptions = {},
+  options: Http2LeaseWorldOptions,
+  makeClient: WireLeaseClientFactory,
 ): LeaseWorld {
   const cluster = new EtcdCluster(
     {
@@ -71,14 +102,11 @@ export function buildHttp2LeaseWorld(
     sim.net.setLink(CLIENT_HOST, `etcd-${i}`, { latencyMs: testCase.latencyMs });
   }
   let latencyMs = testCase.latencyMs;
-  const dialer = new VirtualHttp2Dialer(sim, CLIENT_HOST);
-  const conn = new ClientConn({
-    target: servers.map((s) => s.address),
-    dialer,
-    clock: sim.clockFor("conn"),
-    random: sim.randomFor("conn"),
-  });
-  const recorder = new RecordingLeaseClient(new GrpcLeaseClient(conn), () => sim.now());
+  const wire = makeClient(
+    sim,
+    servers.map((server) => server.address),
+  );
+  const recorder = new RecordingLeaseClient(wire.client, () => sim.now());
   const lessor = new Lessor({
     clock: sim.clockFor("lessor"),
     metadata: { "client-api-version": ["3.4"] },
@@ -117,10 +145,18 @@ export function buildHttp2LeaseWorld(
       if (server?.running === true) server.restart(downMs);
     },
     close: async () => {
-      await conn.close();
-      await dialer.close();
+      await wire.close();
       for (const server of servers) server.close();
       await cluster.close();
     },
   };
+}
+
+/** The lease world over core's own gRPC stack and node:http2 (the `lease-http2` suite). */
+export function buildHttp2LeaseWorld(
+  sim: Simulation,
+  testCase: LeaseCase,
+  options: Http2LeaseWorldOptions = {},
+): LeaseWorld {
+  return buildWireLeaseWorld(sim, testCase, options, http2LeaseClient);
 }
