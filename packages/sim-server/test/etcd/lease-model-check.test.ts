@@ -55,6 +55,11 @@ async function onCluster(
       case "transferLeader":
         cluster.transferLeader();
         return { ok: true };
+      case "demote":
+      case "promote":
+        // A leaderless stretch needs several members; the lease suite's run-time audit
+        // (LeaseModelAudit) compares these against the fake etcd.
+        throw new RangeError(`${op.kind} is not generated for a one-member cluster`);
     }
   } catch (error) {
     if (error instanceof EtcdStatusError) {
