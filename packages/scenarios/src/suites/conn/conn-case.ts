@@ -194,7 +194,13 @@ export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
       keepaliveMs: fc.option(
         fc.oneof(
           { weight: 4, arbitrary: fc.integer({ min: 5_000, max: 30_000 }) },
-          { weight: 1, arbitrary: fc.integer({ min: 2 ** 29, max: MAX_TIMER_MS }) },
+          {
+            weight: 1,
+            arbitrary: fc.oneof(
+              fc.constant(MAX_TIMER_MS),
+              fc.integer({ min: 2 ** 30, max: MAX_TIMER_MS }),
+            ),
+          },
         ),
         { nil: null },
       ),

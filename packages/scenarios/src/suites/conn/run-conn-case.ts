@@ -7,6 +7,7 @@ import {
   isStatusError,
   type Logger,
   MAX_BACKOFF_MS,
+  MAX_KEEPALIVE_TIME_MS,
   ManualResolver,
   type MethodDescriptor,
   MIN_CONNECT_TIMEOUT_MS,
@@ -41,6 +42,7 @@ import {
   removedWhileConnectingPhase,
   statusPhase,
 } from "./targeted-phases.js";
+import { meterTimers } from "./timer-meter.js";
 import { ECHO_METHOD, STREAM_METHOD } from "./world.js";
 
 /** After every fault healed, a wait-for-ready RPC must succeed within this much virtual time. */
@@ -103,10 +105,11 @@ export async function runConnCase(
       }
     },
   };
+  const timers = meterTimers(sim.clockFor("conn"));
   const conn = new ClientConn({
     resolver,
     dialer: spy,
-    clock: sim.clockFor("conn"),
+    clock: timers.clock,
     random: sim.randomFor("conn"),
     logger,
     balancer: testCase.balancer,
@@ -187,6 +190,46 @@ export async function runConnCase(
       ...checkKeepalive(f),
     ]);
   };
+  // A ping gap below the configured interval is a keepalive violation; noticed at once, so that
+  // a ping storm (a doubled interval overflowing to 1 ms) cannot run for weeks of virtual time.
+  let pingStorm = false;
+  spy.onPing = (t) => {
+    const keepaliveMs = testCase.keepaliveMs;
+    const previous = t.pings.at(-2) ?? t.readyAt;
+    if (keepaliveMs !== null && (t.pings.at(-1) ?? previous) - previous < keepaliveMs - 2) {
+      pingStorm = true;
+    }
+  };
+  const stopOnStorm = (): void => {
+    if (pingStorm) safety();
+    if (timers.busy) {
+      fail({
+        invariant: "conn.no-busy-timer-loop",
+        message: `the channel fired ${timers.peak.fires} timers within one virtual second from t=${timers.peak.at} (a timer loop)`,
+        details: {
+          at: timers.peak.at,
+          fires: timers.peak.fires,
+          keepaliveMs: testCase.keepaliveMs,
+        },
+      });
+    }
+  };
+  /**
+   * `sim.runUntil(predicate)` bounded by `timeoutMs` (a timeout is not an error: the checks after
+   * it judge), which also stops early, and reports, once a ping storm started.
+   */
+  const until = async (predicate: () => boolean, timeoutMs: number): Promise<void> => {
+    await sim
+      .runUntil(() => pingStorm || timers.busy || predicate(), { timeoutMs })
+      .catch(() => {});
+    stopOnStorm();
+  };
+  /** `sim.runFor(ms)` that stops early, and reports, once a ping storm started. */
+  const runWatched = async (ms: number): Promise<void> => {
+    const target = sim.now() + ms;
+    await until(() => false, ms);
+    if (sim.now() < target) await sim.runFor(target - sim.now());
+  };
   const shared = countingSignal();
   const ctx: PhaseContext = {
     sim,
@@ -201,6 +244,7 @@ export async function runConnCase(
     shared,
     safety,
     tooManyPingsSent,
+    until,
     fail: failFirst,
   };
 
@@ -210,13 +254,9 @@ export async function runConnCase(
     testCase.rpcs.forEach((rpc, index) => {
       workload.setTimeout(() => call(`r${index}`, rpc.waitForReady, rpc.deadlineMs), rpc.at);
     });
-    await sim.runFor(planEnd(testCase) + 1);
+    await runWatched(planEnd(testCase) + 1);
     const longest = Math.max(0, ...testCase.rpcs.map((r) => r.deadlineMs));
-    await sim
-      .runUntil(() => outcomes.every((o) => o.settledAt !== undefined), {
-        timeoutMs: longest + 1_000,
-      })
-      .catch(() => {});
+    await until(() => outcomes.every((o) => o.settledAt !== undefined), longest + 1_000);
     // A server that sent too_many_pings (keepalive enforcement) killed connections: it was not
     // "healthy", so the zero-failure promise of graceful GOAWAYs does not apply to that window.
     failFirst(checkOutcomes(facts(), onlyGracefulGoaways(testCase) && tooManyPingsSent() === 0));
@@ -240,9 +280,7 @@ export async function runConnCase(
         await sleep(workload, Math.min(100, left));
       }
     });
-    await sim
-      .runUntil(() => probe?.ok === true, { timeoutMs: LIVENESS_BOUND_MS + 1_000 })
-      .catch(() => {});
+    await until(() => probe?.ok === true, LIVENESS_BOUND_MS + 1_000);
     if (probe?.ok !== true) {
       fail({
         invariant: "conn.liveness-after-heal",
@@ -262,12 +300,19 @@ export async function runConnCase(
     // Keepalive phase: idle pings earn a too_many_pings GOAWAY from the enforcing server; the next
     // connection must ping at (at least) twice the interval.
     if (testCase.keepaliveMs !== null) {
-      await sim.runFor(5 * testCase.keepaliveMs);
+      await runWatched(5 * testCase.keepaliveMs);
+      // Pings days apart never trip the server's policy; a server may still send too_many_pings
+      // (A8), and then the doubled interval crosses the 2^31-1 ms timer limit: it must stay capped.
+      if (2 * testCase.keepaliveMs > MAX_KEEPALIVE_TIME_MS) {
+        // The idle timeout closed the connections meanwhile: open one to receive the GOAWAY.
+        const before = call("keepalive-before", true, 10_000).outcome;
+        await until(() => before.settledAt !== undefined, 11_000);
+        for (const server of world.servers) server.goaway({ mode: "too_many_pings" });
+        await sim.runFor(4 * testCase.latencyMs + 5);
+      }
       const after = call("keepalive", true, 10_000).outcome;
-      await sim
-        .runUntil(() => after.settledAt !== undefined, { timeoutMs: 11_000 })
-        .catch(() => {});
-      await sim.runFor(3 * testCase.keepaliveMs);
+      await until(() => after.settledAt !== undefined, 11_000);
+      await runWatched(3 * testCase.keepaliveMs);
       safety();
     }
 
@@ -280,9 +325,7 @@ export async function runConnCase(
     for (const server of world.servers) server.goaway({ mode: "graceful" });
     await sim.runFor(3 * testCase.latencyMs + 5);
     for (let i = 0; i < 4; i++) drain.push(call(`drain-b${i}`, false, 10_000, 100).outcome);
-    await sim
-      .runUntil(() => drain.every((o) => o.settledAt !== undefined), { timeoutMs: 11_000 })
-      .catch(() => {});
+    await until(() => drain.every((o) => o.settledAt !== undefined), 11_000);
     // The more specific port-level invariants first: they say why RPCs failed.
     safety();
     const failed =
@@ -324,7 +367,7 @@ export async function runConnCase(
       }
       streamOutcome.done = true;
     });
-    await sim.runUntil(() => streamOutcome.done, { timeoutMs: 21_000 }).catch(() => {});
+    await until(() => streamOutcome.done, 21_000);
     safety();
     if (
       tooManyPingsSent() === pingKillsBeforeStream &&
@@ -349,20 +392,21 @@ export async function runConnCase(
     for (let i = 0; i < 3; i++) reset.push(call(`reset-${i}`, true, 10_000, 200).outcome);
     await sim.runFor(testCase.latencyMs * 2 + 20);
     for (const server of world.servers) server.closeConnections({ reset: true });
-    await sim
-      .runUntil(() => reset.every((o) => o.settledAt !== undefined), { timeoutMs: 11_000 })
-      .catch(() => {});
+    await until(() => reset.every((o) => o.settledAt !== undefined), 11_000);
     safety();
 
     // Address phase: the first address is removed; RPCs then only dial the others (with one
     // server the list goes empty and back).
+    // Two slow RPCs are in flight when it goes: its connection drains them, then closes.
+    const draining = [0, 1].map(
+      (i) => call(`draining-${i}`, true, 5_000, 200 + testCase.processingMs).outcome,
+    );
+    await sim.runFor(2 * testCase.latencyMs + 5);
     driver.setAddresses(world.addresses.slice(1));
     const removedAt = sim.now();
-    const moved: OutcomeFact[] = [];
+    const moved: OutcomeFact[] = [...draining];
     for (let i = 0; i < 3; i++) moved.push(call(`moved-${i}`, false, 5_000).outcome);
-    await sim
-      .runUntil(() => moved.every((o) => o.settledAt !== undefined), { timeoutMs: 6_000 })
-      .catch(() => {});
+    await until(() => moved.every((o) => o.settledAt !== undefined), 6_000);
     await removedAddressReleased(ctx, removedAt);
     driver.setAddresses(world.addresses);
     safety();
@@ -371,17 +415,16 @@ export async function runConnCase(
 
     // Quiet phase: let every subchannel settle (READY or IDLE), then GOAWAY everything while no
     // RPC is pending: the channel must go IDLE and dial nothing until asked.
-    await sim
-      .runUntil(() => spy.inFlight().length === 0 && settled(transitions, world.addresses), {
-        timeoutMs: LIVENESS_BOUND_MS,
-      })
-      .catch(() => {});
+    await until(
+      () => spy.inFlight().length === 0 && settled(transitions, world.addresses),
+      LIVENESS_BOUND_MS,
+    );
     // A caller waits for the state to change with its reused signal; the GOAWAY (or close) ends
     // the wait, after which nothing may be left on the signal.
     void conn.waitForStateChange(conn.getState(), shared.signal);
     for (const server of world.servers) server.goaway({ mode: "graceful" });
     const quietFrom = sim.now();
-    await sim.runFor(QUIET_MS);
+    await runWatched(QUIET_MS);
     const unasked = spy.dials.filter((d) => d.start >= quietFrom);
     if (unasked.length > 0) {
       fail({
@@ -402,7 +445,7 @@ export async function runConnCase(
     await conn.close();
     const dialsAtClose = spy.dials.length;
     await afterClose(ctx, pendingAtClose, closedAt);
-    await sim.runFor(AFTER_CLOSE_MS);
+    await runWatched(AFTER_CLOSE_MS);
     safety();
     if (conn.getState() !== "SHUTDOWN" || spy.dials.length !== dialsAtClose) {
       fail({

@@ -54,6 +54,8 @@ export class SpyDialer implements Dialer {
   readonly streams: StreamFact[] = [];
   /** GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings") frames received so far, over every transport. */
   tooManyPings = 0;
+  /** Called on every PING core sends, after it was recorded (for checks that must not wait). */
+  onPing: ((transport: TransportFact) => void) | undefined;
   readonly #inner: Dialer;
   readonly #now: () => number;
 
@@ -125,6 +127,7 @@ export class SpyDialer implements Dialer {
   #wrap(inner: ClientTransport, fact: DialFact, tfact: TransportFact): ClientTransport {
     const streams = this.streams;
     const now = this.#now;
+    const onPing = (t: TransportFact): void => this.onPing?.(t);
     return {
       get address() {
         return inner.address;
@@ -137,6 +140,7 @@ export class SpyDialer implements Dialer {
       },
       ping: (signal) => {
         tfact.pings.push(now());
+        onPing(tfact);
         return inner.ping(signal);
       },
       close: () => inner.close(),

@@ -51,6 +51,8 @@ export interface PhaseContext {
   readonly safety: () => void;
   /** too_many_pings GOAWAYs the servers sent so far (they make a server "unhealthy"). */
   readonly tooManyPingsSent: () => number;
+  /** Runs until `predicate` holds or `timeoutMs` passed (stops early on a ping storm). */
+  readonly until: (predicate: () => boolean, timeoutMs: number) => Promise<void>;
   readonly fail: (violations: readonly Violation[]) => void;
 }
 
@@ -65,9 +67,7 @@ const statusMethod: MethodDescriptor<Uint8Array, Uint8Array> = {
 };
 
 async function settle(ctx: PhaseContext, calls: readonly OutcomeFact[], ms: number): Promise<void> {
-  await ctx.sim
-    .runUntil(() => calls.every((o) => o.settledAt !== undefined), { timeoutMs: ms })
-    .catch(() => {});
+  await ctx.until(() => calls.every((o) => o.settledAt !== undefined), ms);
 }
 
 /**
@@ -141,13 +141,10 @@ export async function removedWhileConnectingPhase(ctx: PhaseContext): Promise<vo
   first.setConnectionMode(ctx.testCase.interleavings.removedDial);
   first.closeConnections({ reset: false });
   const calls = [ctx.call("rwc-0", true, 30_000).outcome];
-  await ctx.sim
-    .runUntil(
-      () =>
-        ctx.transitions.some((x) => x.t >= from && x.scope === address && x.to === "CONNECTING"),
-      { timeoutMs: 30_000 },
-    )
-    .catch(() => {});
+  await ctx.until(
+    () => ctx.transitions.some((x) => x.t >= from && x.scope === address && x.to === "CONNECTING"),
+    30_000,
+  );
   const removedAt = ctx.sim.now();
   ctx.driver.setAddresses(ctx.addresses.slice(1));
   for (let i = 1; i <= 3; i++) {
@@ -196,15 +193,13 @@ export async function beforeClose(ctx: PhaseContext): Promise<OutcomeFact[]> {
     ctx.call("close-pending-0", true, 600_000).outcome,
     ctx.call("close-pending-1", true, 600_000, undefined, { signal: ctx.shared.signal }).outcome,
   ];
-  await ctx.sim
-    .runUntil(
-      () =>
-        ctx.transitions.some(
-          (x) => x.t >= from && x.scope !== "channel" && x.to === "TRANSIENT_FAILURE",
-        ),
-      { timeoutMs: 60_000 },
-    )
-    .catch(() => {});
+  await ctx.until(
+    () =>
+      ctx.transitions.some(
+        (x) => x.t >= from && x.scope !== "channel" && x.to === "TRANSIENT_FAILURE",
+      ),
+    60_000,
+  );
   await ctx.sim.runFor(interleavings.closeAfterMs);
   return pending.filter((o) => o.settledAt === undefined);
 }
