@@ -13,6 +13,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { EtcdCluster } from "../../../conformance/test/helpers/etcd-cluster.js";
+import { bundleChild } from "./etcd-real/bundle-child.js";
 import { type CpuProfile, type SelfTimeEntry, topSelfTime } from "./etcd-real/profile-top.js";
 import { diffCounters, type LeaseCounters, scrapeLeaseCounters } from "./etcd-real/prometheus.js";
 import { type ChildResult, CLIENT_KINDS, type ClientKind } from "./etcd-real/protocol.js";
@@ -198,6 +199,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
   const cpuProfileDir =
     profileEnv === undefined || profileEnv === "" ? undefined : resolve(profileEnv);
   const profiles: { [client: string]: SelfTimeEntry[] } = {};
+  const script = await bundleChild();
   // etcd's default timing (100 ms heartbeat, 1 s election): the cluster a user would run.
   const cluster = await EtcdCluster.start({ heartbeatMs: 100, electionMs: 1000 });
   const addresses = cluster.clientAddresses;
@@ -212,6 +214,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
       let windowStart: LeaseCounters | undefined;
       let windowEnd: LeaseCounters | undefined;
       const { result, exitedByItself } = await runChild(
+        script,
         {
           client,
           addresses,

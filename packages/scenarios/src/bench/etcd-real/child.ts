@@ -1,7 +1,8 @@
 /**
  * One client of the real-etcd benchmark, alone in its process so that `process.cpuUsage()` and
- * `process.memoryUsage()` are that client's: `node --expose-gc --import tsx child.ts '<ChildConfig>'`.
- * Prints `{"marker":"window-start"}`, `{"marker":"window-end"}` and one {@link ChildResult} line
+ * `process.memoryUsage()` are that client's: `node --expose-gc child.mjs '<ChildConfig>'`, where
+ * child.mjs is this file bundled to plain JavaScript (`bundleChild`), as production runs compiled
+ * code. Prints `{"marker":"window-start"}`, `{"marker":"window-end"}` and one {@link ChildResult} line
  * on stdout; exits 1 with a message on stderr when anything fails or takes too long.
  */
 import type { LeaseDriver } from "./driver.js";

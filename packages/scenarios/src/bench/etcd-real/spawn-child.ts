@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import {
   type ChildConfig,
   type ChildMarker,
@@ -18,23 +17,21 @@ export interface ChildRun {
 const EXIT_GRACE_MS = 10_000;
 
 /**
- * Runs one client in `node --expose-gc --import tsx child.ts` and resolves with its result line.
+ * Runs one client in `node --expose-gc <script>` (the bundled child, see `bundleChild`) and
+ * resolves with its result line.
  * `onMarker` is awaited in order for each marker line (the parent scrapes etcd's metrics there).
  *
  * @throws Error with the child's stderr when it exits without a result or runs past `timeoutMs`.
  */
 export function runChild(
+  script: string,
   config: ChildConfig,
   onMarker: (marker: ChildMarker) => Promise<void>,
   timeoutMs: number,
 ): Promise<ChildRun> {
-  const script = fileURLToPath(new URL("./child.ts", import.meta.url));
-  const tsx = import.meta.resolve("tsx");
-  const child = spawn(
-    process.execPath,
-    ["--expose-gc", "--import", tsx, script, JSON.stringify(config)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, ["--expose-gc", script, JSON.stringify(config)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise<ChildRun>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
