@@ -79,19 +79,26 @@ export function checkRequireLeaderCloses(facts: LeaseFacts): LeaseViolation | un
   return undefined;
 }
 
-/** After a lease expires or is revoked at the server, its subscriptions close within TTL + 1 s. */
+/** The lessor's deadline for a first response (clientv3 `defaultTTL`) and its deadline-loop period. */
+const FIRST_KEEPALIVE_TIMEOUT_MS = 5000;
+const DEADLINE_INTERVAL_MS = 1000;
+
+/**
+ * After a lease expires or is revoked at the server, its subscriptions close within TTL + 1 s — or,
+ * when no response could arrive since the subscription started, by its first deadline (now +
+ * max(first-keep-alive timeout, TTL), checked every 1 s, strictly after it passed).
+ */
 export function checkCloseAfterLeaseEnd(facts: LeaseFacts): LeaseViolation | undefined {
   for (const end of facts.serverEnds) {
     const lease = facts.leaseIds.indexOf(end.id);
     if (lease < 0) continue;
-    const bound =
-      end.at +
-      (facts.ttlMs[lease] as number) +
-      1000 +
-      2 * facts.maxLatencyMs +
-      facts.transportSlackMs;
+    const ttl = facts.ttlMs[lease] as number;
+    const slack = 2 * facts.maxLatencyMs + facts.transportSlackMs;
     for (const s of facts.subscribers) {
       if (s.lease !== lease || s.startAt > end.at) continue;
+      const firstDeadline =
+        s.startAt + Math.max(FIRST_KEEPALIVE_TIMEOUT_MS, ttl) + 2 * DEADLINE_INTERVAL_MS;
+      const bound = Math.max(end.at + ttl + 1000, firstDeadline) + slack;
       if (s.closedAt !== null && s.closedAt <= bound) continue;
       return {
         invariant: "lease.subscriptions-close-after-lease-ends",
