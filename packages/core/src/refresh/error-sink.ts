@@ -12,16 +12,28 @@ export interface RefreshFailure {
 
 /**
  * Receives every failed request. Called synchronously and must not block; an exception thrown by
- * the sink is caught and dropped, so a faulty sink cannot stop the refresher. A sink that needs
- * to buffer should use a bounded queue that drops when full.
+ * the sink is caught and dropped, so a faulty sink cannot stop the refresher. An async sink's
+ * promise is not awaited, and its rejection is dropped too. A sink that needs to buffer should
+ * use a bounded queue that drops when full.
  */
 export type ErrorSink = (failure: RefreshFailure) => void;
 
-/** Calls `sink` (if any) with `failure`, swallowing whatever it throws. */
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** Calls `sink` (if any) with `failure`, swallowing whatever it throws or rejects with. */
 export function deliverFailure(sink: ErrorSink | undefined, failure: RefreshFailure): void {
   if (sink === undefined) return;
   try {
-    sink(failure);
+    const result: unknown = sink(failure);
+    // An async sink that rejects would otherwise be an unhandled rejection, which ends a Node
+    // process by default: the same sink failure that the catch below keeps harmless.
+    if (isPromiseLike(result)) result.then(undefined, () => undefined);
   } catch {
     // A sink's own failure must not turn into a refresher failure (see ErrorSink).
   }

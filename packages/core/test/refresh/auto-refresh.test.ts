@@ -310,6 +310,27 @@ describe("AutoRefresh: background refresh", () => {
     await expect(refresher.fetch(url)).rejects.toMatchObject({ code: "HTTP_STATUS" });
     await refresher.close();
   });
+
+  it("keeps an async error sink that rejects from raising an unhandled rejection", async () => {
+    const { refresher, url } = setup(() => response(500, "x"));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      refresher.setErrorSink(async () => {
+        throw new Error("async sink bug");
+      });
+      await expect(refresher.fetch(url)).rejects.toMatchObject({ code: "HTTP_STATUS" });
+      // Node reports an unhandled rejection once the microtask queue has drained: one turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    await refresher.close();
+  });
 });
 
 describe("AutoRefresh: forced refresh and the rate limit", () => {
