@@ -71,6 +71,42 @@ describe("dsim --suites (user suite files)", () => {
     expect(await readFile(html, "utf8")).toContain("config-retry");
   });
 
+  it("saves a user suite's failure to a corpus and replays it first on the next run", async () => {
+    const corpus = join(out, "corpus");
+    const first = await dsim([
+      "run",
+      "--suites",
+      MY_SUITE,
+      "--runs",
+      "50",
+      "--no-corpus",
+      "--save-failures",
+      corpus,
+    ]);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/saved failure to .*config-retry--42--/);
+    const again = await dsim([
+      "run",
+      "--suites",
+      MY_SUITE,
+      "--runs",
+      "1",
+      "--corpus",
+      corpus,
+      "--reporter",
+      "json",
+    ]);
+    expect(again.code).toBe(1);
+    const rows = JSON.parse(again.stdout).suites as {
+      corpus?: string;
+      failure?: { replay: string };
+    }[];
+    const row = rows.find((candidate) => candidate.corpus !== undefined);
+    expect(row?.failure?.replay).toMatch(
+      /^npx dsim replay --suites test\/public\/fixtures\/my\.suite\.ts config-retry --seed 42 /,
+    );
+  });
+
   it("passes a repaired client, with --check-determinism and shards", async () => {
     const fixed = "test/public/fixtures/fixed.suite.ts";
     const whole = await dsim([
