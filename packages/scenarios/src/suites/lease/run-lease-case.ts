@@ -494,11 +494,12 @@ export async function runLeaseCase(
       closedAt,
     };
     check(
+      // The stream's own contract first: a broken stream explains the gaps it causes.
+      checkSharedStreamRequiresLeader(world.streams),
+      checkSharedStreamLeftAlone(world.streams, closedAt),
       checkRenewalGaps(runFacts),
       checkDeliveryKeepsUp(runFacts),
       checkCallOutcomes(runFacts),
-      checkSharedStreamLeftAlone(world.streams, closedAt),
-      checkSharedStreamRequiresLeader(world.streams),
       checkNoTtlZeroDelivered(runFacts),
       checkNoLeaderCloseNeedsNoLeader(runFacts),
       audit.finish(sim.now(), (id) => cluster.hasLease(id)),
