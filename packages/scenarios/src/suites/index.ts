@@ -3,6 +3,7 @@ import { conn } from "./conn.js";
 import { connHttp2 } from "./conn-http2.js";
 import { demoFailure } from "./demo-failure.js";
 import { lease } from "./lease.js";
+import { leaseHttp2 } from "./lease-http2.js";
 import { netDelivery } from "./net-delivery.js";
 import { refresh } from "./refresh.js";
 
@@ -14,5 +15,6 @@ export const suites: readonly Suite<unknown>[] = [
   connHttp2,
   refresh,
   lease,
+  leaseHttp2,
   demoFailure,
 ];
