@@ -40,6 +40,7 @@ import {
   type PhaseContext,
   removedAddressReleased,
   removedWhileConnectingPhase,
+  settled,
   statusPhase,
 } from "./targeted-phases.js";
 import { meterTimers } from "./timer-meter.js";
@@ -474,13 +475,4 @@ export async function runConnCase(
     await inner.close();
     await world.close();
   }
-}
-
-/** True when every address's latest subchannel state is READY or IDLE (or it has none). */
-function settled(transitions: readonly TransitionFact[], addresses: readonly string[]): boolean {
-  return addresses.every((address) => {
-    let last: ConnectivityState | undefined;
-    for (const x of transitions) if (x.scope === address) last = x.to;
-    return last === undefined || last === "READY" || last === "IDLE" || last === "SHUTDOWN";
-  });
 }

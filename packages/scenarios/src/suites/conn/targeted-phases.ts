@@ -56,6 +56,21 @@ export interface PhaseContext {
   readonly fail: (violations: readonly Violation[]) => void;
 }
 
+/** True when every address's latest subchannel state is READY or IDLE (or it has none). */
+export function settled(
+  transitions: readonly TransitionFact[],
+  addresses: readonly string[],
+): boolean {
+  return addresses.every((address) => {
+    let last: string | undefined;
+    for (const x of transitions) if (x.scope === address) last = x.to;
+    return last === undefined || last === "READY" || last === "IDLE" || last === "SHUTDOWN";
+  });
+}
+
+/** How long the removed-while-connecting phase waits for the subchannels to settle. */
+const LIVENESS_WAIT_MS = 200_000;
+
 /** How long after close() a pending RPC may take to fail (one settle of promise jobs). */
 export const CLOSE_SETTLE_MS = 5;
 
@@ -136,6 +151,13 @@ export async function removedWhileConnectingPhase(ctx: PhaseContext): Promise<vo
   const [first] = ctx.servers;
   const address = ctx.addresses[0];
   if (ctx.servers.length < 2 || first === undefined || address === undefined) return;
+  // Healthy means known to be healthy: a subchannel still in backoff from an earlier fault fails
+  // fail-fast RPCs by the spec. Wait until every subchannel is READY or IDLE first.
+  await ctx.until(
+    () => ctx.spy.inFlight().length === 0 && settled(ctx.transitions, ctx.addresses),
+    LIVENESS_WAIT_MS,
+  );
+  if (!settled(ctx.transitions, ctx.addresses)) return;
   const before = ctx.tooManyPingsSent();
   const from = ctx.sim.now();
   first.setConnectionMode(ctx.testCase.interleavings.removedDial);
