@@ -1,4 +1,5 @@
-import { defineSuite, fc, InvariantViolation } from "@dsim/scenarios";
+import { defineSuite, fc, InvariantViolation, type Suite } from "@dsim/scenarios";
+import { channelSuites } from "./channel-suites.js";
 import { type DrainCase, runDrainCase } from "./drain-world.js";
 
 /**
@@ -43,4 +44,7 @@ export const injectorDrain = defineSuite<DrainCase>({
   },
 });
 
-export default [injectorDrain];
+// The channel suites (src/channel-suites.ts): faults, close during backoff, unreachable server.
+// Their case types differ from the drain suite's: listed as Suite<unknown> (run takes its own case).
+const suites: readonly Suite<unknown>[] = [injectorDrain, ...channelSuites];
+export default suites;
