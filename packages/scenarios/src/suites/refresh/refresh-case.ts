@@ -54,6 +54,17 @@ export type RefreshAction =
    */
   | { readonly at: number; readonly kind: "overlap"; readonly url: number; readonly slowMs: number }
   /**
+   * A caller that retries: `fetch`, and after each failure another `fetch` `gapMs` later, up to
+   * `times` calls in all (what user code does on an error, often inside the cooldown).
+   */
+  | {
+      readonly at: number;
+      readonly kind: "retry-loop";
+      readonly url: number;
+      readonly times: number;
+      readonly gapMs: number;
+    }
+  /**
    * A forced `refresh`, then while it may be in flight `remove` (or a re-`configure` when
    * `remove` is false) after `changeAfterMs`, then `configure` and `fetch` after `againAfterMs`.
    */
@@ -159,6 +170,16 @@ function actionArbitrary(urls: number): fc.Arbitrary<RefreshAction> {
         kind: fc.constant("overlap" as const),
         url,
         slowMs: fc.integer({ min: 1_000, max: 25_000 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        at,
+        kind: fc.constant("retry-loop" as const),
+        url,
+        times: fc.integer({ min: 2, max: 4 }),
+        gapMs: fc.integer({ min: 0, max: 5_000 }),
       }),
     },
     {

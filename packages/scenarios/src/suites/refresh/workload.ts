@@ -166,6 +166,15 @@ export function startWorkload(
     });
   };
 
+  /** A caller that retries after each failure, `gapMs` later, `times` calls in all. */
+  const retryLoop = (url: number, times: number, gapMs: number): void => {
+    track(
+      fetchCall(url).then((outcome) => {
+        if (!outcome.ok && times > 1) later(gapMs, () => retryLoop(url, times - 1, gapMs));
+      }),
+    );
+  };
+
   const closeNow = (): void => {
     closedEarly = true;
     const calledAt = clock.now();
@@ -193,6 +202,9 @@ export function startWorkload(
         return;
       case "overlap":
         overlap(action.url, action.slowMs);
+        return;
+      case "retry-loop":
+        retryLoop(action.url, action.times, action.gapMs);
         return;
       case "churn":
         churn(action.url, action.remove, action.changeAfterMs, action.againAfterMs);
