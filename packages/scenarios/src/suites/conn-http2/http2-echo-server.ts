@@ -75,6 +75,7 @@ export class Http2EchoServer {
   #closed = false;
   #mode: Http2ConnectionMode = "normal";
   #refuseLeft = 0;
+  #pingsReceived = 0;
 
   constructor(sim: Simulation, options: Http2EchoServerOptions) {
     this.#sim = sim;
@@ -87,6 +88,11 @@ export class Http2EchoServer {
     this.#server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) =>
       this.#onStream(stream, headers),
     );
+  }
+
+  /** PING frames received (node:http2 acks each one by itself). */
+  get pingsReceived(): number {
+    return this.#pingsReceived;
   }
 
   /** True while the server accepts connections (it may still refuse them by mode). */
@@ -219,13 +225,13 @@ export class Http2EchoServer {
     this.#sessions.add(state);
     session.on("error", () => {});
     session.on("close", () => this.#sessions.delete(state));
-    if (this.#options.enforcePings) {
-      session.on("ping", () => {
-        if (state.pings.onPing(this.#sim.now(), state.activeStreams)) {
-          this.#goaway(state, "too_many_pings");
-        }
-      });
-    }
+    session.on("ping", () => {
+      this.#pingsReceived += 1;
+      if (!this.#options.enforcePings) return;
+      if (state.pings.onPing(this.#sim.now(), state.activeStreams)) {
+        this.#goaway(state, "too_many_pings");
+      }
+    });
   }
 
   #onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {

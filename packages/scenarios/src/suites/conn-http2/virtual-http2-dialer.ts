@@ -11,6 +11,7 @@ export class VirtualHttp2Dialer implements Dialer {
   readonly #inner: Http2Dialer;
   readonly #transports = new Set<ClientTransport>();
   readonly #sockets = new Set<VirtualSocket>();
+  #acknowledgedPings = 0;
 
   constructor(sim: Simulation, host: string) {
     this.#inner = new Http2Dialer({
@@ -36,6 +37,11 @@ export class VirtualHttp2Dialer implements Dialer {
     return this.#transports.size + this.#sockets.size;
   }
 
+  /** Keepalive PINGs whose `ping()` resolved. */
+  get acknowledgedPings(): number {
+    return this.#acknowledgedPings;
+  }
+
   async dial(address: string, options: DialOptions): Promise<ClientTransport> {
     let transport: ClientTransport | undefined;
     let closed = false;
@@ -53,7 +59,31 @@ export class VirtualHttp2Dialer implements Dialer {
     });
     transport = result;
     if (!closed) this.#transports.add(result);
-    return result;
+    return this.#countingPings(result);
+  }
+
+  /** The same transport, with every resolved `ping()` counted. */
+  #countingPings(inner: ClientTransport): ClientTransport {
+    const acked = (): void => {
+      this.#acknowledgedPings += 1;
+    };
+    return {
+      get address() {
+        return inner.address;
+      },
+      get draining() {
+        return inner.draining;
+      },
+      get activeStreams() {
+        return inner.activeStreams;
+      },
+      openStream: (options) => inner.openStream(options),
+      ping: async (signal) => {
+        await inner.ping(signal);
+        acked();
+      },
+      close: () => inner.close(),
+    };
   }
 
   /** Closes every transport still open. */

@@ -23,13 +23,44 @@ export interface ConnServer {
   setConnectionMode(mode: ConnConnectionMode): void;
   clearFaults(): void;
   close(): Promise<void>;
+  /** PING frames this server received, when the server can see them (real HTTP/2 servers). */
+  readonly pingsReceived?: number;
 }
 
 /** The client's dialer as the conn run needs it: a Dialer that can say what it still holds. */
 export interface ConnDialer extends Dialer {
   /** Connections it opened that are not closed yet. */
   readonly openTransports: number;
+  /** Keepalive PINGs whose `ping()` resolved (core saw an ack), when the dialer counts them. */
+  readonly acknowledgedPings?: number;
   close(): Promise<void>;
+}
+
+/**
+ * `conn.ping-acks-from-server` (gRFC A8: a keepalive ping is answered only by the peer's PING ack,
+ * and a ping that gets none within the timeout means the connection is dead): core may not count
+ * more PINGs as acknowledged than the servers received. Judged only on stacks whose dialer and
+ * servers both count (the real HTTP/2 ones).
+ */
+export function checkPingAcks(
+  dialer: ConnDialer,
+  servers: readonly ConnServer[],
+): { invariant: string; message: string; details: { acked: number; received: number } }[] {
+  const acked = dialer.acknowledgedPings;
+  if (acked === undefined) return [];
+  let received = 0;
+  for (const server of servers) {
+    if (server.pingsReceived === undefined) return [];
+    received += server.pingsReceived;
+  }
+  if (acked <= received) return [];
+  return [
+    {
+      invariant: "conn.ping-acks-from-server",
+      message: `core counted ${acked} keepalive PING(s) as acknowledged, the servers received ${received}`,
+      details: { acked, received },
+    },
+  ];
 }
 
 /** The stack a conn case runs on: the servers and the client's dialer. */

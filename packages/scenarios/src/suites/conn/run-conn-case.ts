@@ -28,7 +28,7 @@ import {
 } from "../../invariants/conn/index.js";
 import { InvariantViolation } from "../../runner/suite.js";
 import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
-import { type ConnStack, fakeConnStack } from "./conn-stack.js";
+import { type ConnStack, checkPingAcks, fakeConnStack } from "./conn-stack.js";
 import { countingSignal } from "./counting-signal.js";
 import { FaultDriver } from "./fault-driver.js";
 import { SpyDialer } from "./spy-dialer.js";
@@ -189,6 +189,7 @@ export async function runConnCase(
       ...checkStreams(f),
       ...checkAddresses(f),
       ...checkKeepalive(f),
+      ...checkPingAcks(inner, world.servers),
     ]);
   };
   // A ping gap below the configured interval is a keepalive violation; noticed at once, so that
