@@ -6,7 +6,7 @@ import {
   expectNoViolations,
   fc,
 } from "@dsim/scenarios";
-import { KEY_1 } from "./identities.js";
+import { KEY_1, KEY_2 } from "./identities.js";
 import { type JwksCase, runJwksCase } from "./jwks-world.js";
 
 /** gRPC's connection-backoff numbers, the bar a retrying client is held to here. */
@@ -35,6 +35,22 @@ function judge(c: JwksCase, seen: Awaited<ReturnType<typeof runJwksCase>>): void
  * (100 000 turns), which must not fail a case.
  */
 const simulation = { maxBusyTurns: 100_000_000 };
+
+/**
+ * After a key rotation, stale keys cannot verify the new tokens, so the stale-serving rule does
+ * not apply: the new key must be picked up within two verify periods, without a fetch storm.
+ */
+function judgeRotation(c: JwksCase, seen: Awaited<ReturnType<typeof runJwksCase>>): void {
+  expectNoViolations(
+    checkLivenessAfterHeal(
+      seen.reads.map((read) => ({ at: read.at, ok: read.served })),
+      seen.healedAt,
+      2 * c.verifyEveryMs + 1_000,
+      c.horizonMs,
+    ),
+    checkBackoffSpacing(seen.attempts, BACKOFF),
+  );
+}
 
 const fault = fc.constantFrom<JwksCase["fault"]>("status-503", "reset");
 const latencyMs = fc.integer({ min: 1, max: 50 });
@@ -75,4 +91,24 @@ export const outageAfterExpiry = defineSuite<JwksCase>({
   run: async (sim, c) => judge(c, await runJwksCase(sim, c, KEY_1)),
 });
 
-export default [coldStartOutage, outageAfterExpiry];
+/** The identity provider rotates its signing key while everything is up. */
+export const keyRotation = defineSuite<JwksCase>({
+  name: "jose-key-rotation",
+  description:
+    "jose createRemoteJWKSet: the signing key rotates; tokens of the new key must verify",
+  defaultRuns: 100,
+  simulation,
+  arbitrary: fc.record({
+    outageStartMs: fc.constant(0),
+    outageMs: fc.constant(0),
+    fault,
+    verifyEveryMs: fc.constantFrom(500, 1_000, 5_000),
+    latencyMs,
+    horizonMs: fc.constant(90_000),
+    rotateAtMs: fc.integer({ min: 0, max: 60_000 }),
+  }),
+  plan: (c) => ({ ...c }),
+  run: async (sim, c) => judgeRotation(c, await runJwksCase(sim, c, KEY_1, KEY_2)),
+});
+
+export default [coldStartOutage, outageAfterExpiry, keyRotation];

@@ -18,6 +18,11 @@ export interface JwksCase {
   readonly latencyMs: number;
   /** How long the case runs, virtual ms. */
   readonly horizonMs: number;
+  /**
+   * When the identity provider rotates its signing key (serves the second identity's key and
+   * issues its tokens from then on), if it does.
+   */
+  readonly rotateAtMs?: number;
 }
 
 /** What the case observed from the outside of jose. */
@@ -30,7 +35,7 @@ export interface JwksObservations {
   readonly reads: readonly ValueRead[];
   /** When jose first got a key set. */
   readonly firstValueAt: number | undefined;
-  /** When the outage ended. */
+  /** When the last disturbance ended: the outage, or the key rotation. */
   readonly healedAt: number;
 }
 
@@ -46,13 +51,16 @@ export async function runJwksCase(
   sim: Simulation,
   c: JwksCase,
   identity: Identity,
+  rotated: Identity = identity,
 ): Promise<JwksObservations> {
+  const current = (): Identity =>
+    c.rotateAtMs !== undefined && sim.now() >= c.rotateAtMs ? rotated : identity;
   sim.net.setLink("app", "idp", { latencyMs: c.latencyMs });
   const server = new FakeHttpServer(sim, { address: ADDRESS });
   server.route("/jwks", () => ({
     status: 200,
     headers: { "content-type": "application/json", "cache-control": "max-age=600" },
-    body: JSON.stringify({ keys: [identity.jwk] }),
+    body: JSON.stringify({ keys: [current().jwk] }),
   }));
   const outageEnd = c.outageStartMs + c.outageMs;
   server.setFaultPolicy((request) => {
@@ -89,7 +97,7 @@ export async function runJwksCase(
       for (let at = 0; at < c.horizonMs; at += c.verifyEveryMs) {
         if (sim.now() < at) await new Promise((resolve) => setTimeout(resolve, at - sim.now()));
         const readAt = sim.now();
-        const served = await jwtVerify(identity.token, jwks).then(
+        const served = await jwtVerify(current().token, jwks).then(
           () => true,
           () => false,
         );
@@ -104,5 +112,11 @@ export async function runJwksCase(
     await http.close();
     await server.close();
   }
-  return { attempts, requests, reads, firstValueAt, healedAt: outageEnd };
+  return {
+    attempts,
+    requests,
+    reads,
+    firstValueAt,
+    healedAt: Math.max(outageEnd, c.rotateAtMs ?? 0),
+  };
 }

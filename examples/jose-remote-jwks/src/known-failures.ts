@@ -44,4 +44,15 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     invariant: "refresh.serves-stale",
     upstream: "not reported",
   },
+  {
+    client: "jose",
+    version: "6.2.19",
+    summary:
+      "createRemoteJWKSet rejects tokens of a rotated key (unknown kid) until cooldownDuration (30 s) has passed since the last fetch",
+    suite: "jose-key-rotation",
+    seed: 42,
+    path: "2:0:0:1:0:0:0:0:0:0:0:0:0:0:0:2",
+    invariant: "refresh.live-after-heal",
+    upstream: "not reported",
+  },
 ];
