@@ -31,14 +31,18 @@ export class SubscriptionSink {
   readonly subscription: KeepAliveSubscription;
   /** Detaches the subscriber's abort listener; set by the lessor. */
   detach: (() => void) | undefined;
+  /** The sink whose plain wait is being created (see {@link SubscriptionSink.#enqueueWaiter}). */
+  static #enqueueing: SubscriptionSink | undefined;
   /**
-   * The executor of a plain wait, made once: a read without a signal (every iteration step) then
-   * creates no closure.
+   * The executor of every plain wait, shared by all sinks: a read without a signal then creates
+   * no closure, and a sink carries none either (a lessor holds one sink per subscriber). The
+   * executor runs inside the Promise constructor, so the sink it serves is set just around it.
    */
-  readonly #enqueueWaiter = (
+  static readonly #enqueueWaiter = (
     resolve: (value: LeaseKeepAliveResponse | undefined) => void,
   ): void => {
-    this.#waiters.push(resolve);
+    const sink = SubscriptionSink.#enqueueing;
+    if (sink !== undefined) sink.#waiters.push(resolve);
   };
 
   constructor(
@@ -122,7 +126,14 @@ export class SubscriptionSink {
   receive(signal: AbortSignal | undefined): Promise<LeaseKeepAliveResponse | undefined> {
     const value = this.take();
     if (value !== undefined || this.#reason !== undefined) return Promise.resolve(value);
-    if (signal === undefined) return new Promise(this.#enqueueWaiter);
+    if (signal === undefined) {
+      SubscriptionSink.#enqueueing = this;
+      try {
+        return new Promise(SubscriptionSink.#enqueueWaiter);
+      } finally {
+        SubscriptionSink.#enqueueing = undefined;
+      }
+    }
     if (signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const onAbort = (): void => {
