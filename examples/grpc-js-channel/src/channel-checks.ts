@@ -81,19 +81,27 @@ export function checkOutcomes(
   return violations;
 }
 
+/** Names of the RPCs a client connection carried (their request was written to a socket). */
+export function writtenRpcs(connections: readonly TappedConnection[]): Set<string> {
+  return new Set(connections.flatMap((c) => [...c.rpcOfStream.values()]));
+}
+
 /**
  * `grpc.wait-for-ready-waits` (gRPC doc/wait-for-ready.md): a wait-for-ready RPC started while the
  * server certainly has no connection to offer (inside `windows`: its connections were cut and it
  * refuses new ones) is not failed by the transient failure: it waits, so it ends no earlier than
- * the window's end or its deadline, whichever comes first.
+ * the window's end or its deadline, whichever comes first. RPCs written to a connection are not
+ * judged: a connection the client still believed open (a reset held back by a partition) may fail
+ * them, as it may fail any RPC it carried.
  */
 export function checkWaitForReady(
   outcomes: readonly RpcOutcome[],
+  written: ReadonlySet<string>,
   windows: readonly { readonly from: number; readonly to: number }[],
 ): Violation[] {
   const violations: Violation[] = [];
   for (const o of outcomes) {
-    if (!o.waitForReady || o.code === OK) continue;
+    if (!o.waitForReady || o.code === OK || written.has(o.name)) continue;
     const window = windows.find((w) => o.at >= w.from && o.at < w.to);
     if (window === undefined) continue;
     const earliest = Math.min(window.to, o.at + o.deadlineMs);
@@ -102,6 +110,47 @@ export function checkWaitForReady(
         invariant: "grpc.wait-for-ready-waits",
         message: `wait-for-ready ${o.name} (started ${o.at}, server unreachable until ${window.to}) failed with status ${o.code} at ${o.endedAt}`,
         details: { rpc: o.name, at: o.at, endedAt: o.endedAt, code: o.code, until: window.to },
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * `grpc.fail-fast-fails` (gRPC doc/wait-for-ready.md, A62 pick_first): a fail-fast RPC started
+ * while the server certainly has no connection to offer (inside `windows`) fails with UNAVAILABLE
+ * once a connection attempt has failed — that failure puts the channel in TRANSIENT_FAILURE, where
+ * fail-fast RPCs are not queued. So it ends UNAVAILABLE no later than the first attempt failure the
+ * client sees after its start (when that is before the window's end and its deadline). RPCs written
+ * to a connection are not judged (see {@link checkWaitForReady}).
+ */
+export function checkFailFast(
+  outcomes: readonly RpcOutcome[],
+  connections: readonly TappedConnection[],
+  windows: readonly { readonly from: number; readonly to: number }[],
+): Violation[] {
+  const violations: Violation[] = [];
+  const written = writtenRpcs(connections);
+  for (const o of outcomes) {
+    if (o.waitForReady || written.has(o.name)) continue;
+    const window = windows.find((w) => o.at >= w.from && o.at < w.to);
+    if (window === undefined) continue;
+    const failed = connections
+      .map((c) => c.failedAt)
+      .filter((t): t is number => t !== undefined && t >= o.at)
+      .sort((x, y) => x - y)[0];
+    if (failed === undefined || failed >= window.to || failed >= o.at + o.deadlineMs) continue;
+    if (o.code !== UNAVAILABLE || o.endedAt > failed) {
+      violations.push({
+        invariant: "grpc.fail-fast-fails",
+        message: `fail-fast ${o.name} (started ${o.at}, server unreachable until ${window.to}) ended with status ${o.code} at ${o.endedAt}, though a connection attempt had failed at ${failed}`,
+        details: {
+          rpc: o.name,
+          at: o.at,
+          endedAt: o.endedAt,
+          code: o.code,
+          attemptFailedAt: failed,
+        },
       });
     }
   }

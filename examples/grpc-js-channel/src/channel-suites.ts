@@ -10,7 +10,14 @@ import {
   type Violation,
 } from "@dsim/scenarios";
 import type { ChannelCase, Fault } from "./channel-case.js";
-import { checkOutcomes, checkWaitForReady, goawayConnections, rpcSends } from "./channel-checks.js";
+import {
+  checkFailFast,
+  checkOutcomes,
+  checkWaitForReady,
+  goawayConnections,
+  rpcSends,
+  writtenRpcs,
+} from "./channel-checks.js";
 import { ADDRESS, type ChannelObservations, runChannelCase } from "./channel-world.js";
 
 /** Virtual sockets under grpc-js: the run loop turns the real event loop between timers. */
@@ -70,7 +77,8 @@ function channelViolations(c: ChannelCase, seen: ChannelObservations): Violation
     checkNoStreamAfterGoaway(goawayConnections(seen.connections)),
     checkNoResendOfProcessed(rpcSends(seen.connections, seen.processed)),
     checkOutcomes(planned, seen.outcomes, 0),
-    checkWaitForReady(seen.outcomes, unreachableWindows(c.faults)),
+    checkWaitForReady(seen.outcomes, writtenRpcs(seen.connections), unreachableWindows(c.faults)),
+    checkFailFast(seen.outcomes, seen.connections, unreachableWindows(c.faults)),
     leftovers(seen),
     checkBackoffSpacing(seen.attempts, GRPC_BACKOFF, seen.closedAt),
   ];

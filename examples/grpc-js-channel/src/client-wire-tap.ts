@@ -10,6 +10,8 @@ export interface TappedConnection {
   readonly address: string;
   /** Virtual ms the TCP connection was established (the client's `connect` event). */
   connectedAt?: number;
+  /** Virtual ms the attempt failed (an error or a close before `connect`), read on the client. */
+  failedAt?: number;
   /** Virtual ms of the first GOAWAY the client received, its error code and last stream id. */
   goaway?: { readonly at: number; readonly code: number; readonly lastStreamId: number };
   /** Virtual ms the client wrote the HEADERS opening each stream (by stream id). */
@@ -67,6 +69,11 @@ export function tapClientConnections(now: () => number): {
     socket.once("connect", () => {
       connection.connectedAt = now();
     });
+    const failed = (): void => {
+      if (connection.connectedAt === undefined) connection.failedAt ??= now();
+    };
+    socket.once("error", failed);
+    socket.once("close", failed);
     const incoming = new FrameReader(false);
     socket.on("data", (chunk: Buffer) => {
       for (const frame of incoming.push(chunk)) {
