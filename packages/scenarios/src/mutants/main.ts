@@ -9,6 +9,7 @@ import { MUTANTS_HELP, type MutantsArgs, parseMutantsArgs } from "./args.js";
 import { loadCatalog, type MutantPatch } from "./catalog.js";
 import { runSuiteInChild } from "./run-suite-child.js";
 import { formatTable, type MutantResult, resultOf, scores } from "./score.js";
+import { lockSlots } from "./slot-lock.js";
 import { repositoryRoot, resolveCommit, ScratchWorktree } from "./worktree.js";
 
 /** The unmutated control run of one suite. */
@@ -100,13 +101,15 @@ async function main(args: MutantsArgs): Promise<number> {
     args.workdir ??
     join(tmpdir(), `dsim-mutants-${createHash("sha256").update(repo).digest("hex").slice(0, 8)}`);
   const jobs = Math.min(args.jobs, Math.max(tasks.length, 1));
-  const trees = Array.from(
-    { length: jobs },
-    (_, k) => new ScratchWorktree(repo, join(workdir, `job-${k}`), base),
-  );
+  const slots = lockSlots(workdir, jobs);
+  const release = (): void => {
+    for (const slot of slots) slot.release();
+  };
+  process.once("exit", release);
+  const trees = slots.map((slot) => new ScratchWorktree(repo, slot.dir, base));
   process.stderr.write(
     `mutants: ${patches.length} patches (${suites.join(", ")}) on ${base.slice(0, 12)}, ` +
-      `seed ${args.seed}, ${args.runs} runs, ${jobs} jobs, worktrees in ${workdir}\n`,
+      `seed ${args.seed}, ${args.runs} runs, ${jobs} jobs, worktrees in ${trees.map((t) => t.dir).join(", ")}\n`,
   );
   // Worktrees are prepared one after another: concurrent `git worktree add` contend on a lock.
   for (const tree of trees) await tree.prepare();
@@ -129,6 +132,7 @@ async function main(args: MutantsArgs): Promise<number> {
   );
   // Leave the worktrees pristine for the next run (and for anyone who looks at them).
   for (const tree of trees) await tree.reset();
+  release();
   const all = done.filter((r): r is Baseline | MutantResult => r !== undefined);
   const baselines = all.filter((r): r is Baseline => !("id" in r));
   const results = all.filter((r): r is MutantResult => "id" in r);
