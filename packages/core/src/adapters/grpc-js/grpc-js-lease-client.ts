@@ -52,8 +52,8 @@ function requireClient(client: unknown): Client {
  * `details`), which the lessor maps to typed lease errors. The caller owns the client and closes
  * it after the lessor.
  *
- * Note that grpc-js runs its own timers on ambient time: use it in production, not inside the
- * simulation (which uses core's `ClientConn`).
+ * Note that grpc-js runs its own timers on ambient time; the simulation runs it with its timers,
+ * `Math.random` and `net.connect` virtualised (the `lease-grpc-js` suite).
  *
  * @example
  * ```ts
@@ -109,7 +109,14 @@ export class GrpcJsLeaseClient implements LeaseClient {
       toGrpcMetadata(options.metadata),
       {},
     );
-    const onAbort = (): void => stream.cancel();
+    // Half-close as well as cancel: grpc-js 1.14.7 still opens the stream of a call cancelled
+    // before the channel handed it to a connection (the tick it started) and sends its queued
+    // requests there; the half-close is sent with them, so the server ends that stream (etcd
+    // returns on EOF) instead of keeping it open with nobody on the client side.
+    const onAbort = (): void => {
+      if (!stream.writableEnded) stream.end();
+      stream.cancel();
+    };
     stream.on("data", (response: LeaseKeepAliveResponse) => {
       if (!ended) listener.onResponse(response);
     });
@@ -118,7 +125,7 @@ export class GrpcJsLeaseClient implements LeaseClient {
     stream.on("status", (status: { code: number }) => {
       if (status.code === grpcStatus.OK) end(undefined);
     });
-    if (signal.aborted) stream.cancel();
+    if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
     return {
       send: (request) => {

@@ -35,6 +35,8 @@ let client: Client;
 let hangGrant = false;
 let onHungGrant: (() => void) | undefined;
 let onGrantCancelled: (() => void) | undefined;
+/** LeaseKeepAlive streams the server runs that are not over yet. */
+let openKeepAlives = 0;
 
 beforeAll(async () => {
   server = new Server();
@@ -60,10 +62,21 @@ beforeAll(async () => {
     },
     LeaseKeepAlive: (call: ServerDuplexStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>) => {
       seenMetadata.push(call.metadata);
+      openKeepAlives += 1;
+      let over = false;
+      const end = (): void => {
+        if (!over) openKeepAlives -= 1;
+        over = true;
+      };
+      call.on("close", end);
+      call.on("cancelled", end);
       call.on("data", (request: LeaseKeepAliveRequest) => {
         call.write({ header: EMPTY_HEADER, ID: request.ID, TTL: request.ID === 7n ? 0 : 3 });
       });
-      call.on("end", () => call.end());
+      call.on("end", () => {
+        call.end();
+        end();
+      });
     },
     LeaseTimeToLive: () => {},
     LeaseLeases: () => {},
@@ -165,6 +178,37 @@ describe("GrpcJsLeaseClient", () => {
     });
     expect(await ended).toMatchObject({ code: status.CANCELLED });
     expect(send?.(2n)).toBe(false);
+  });
+
+  it("keepAlive aborted in the tick it started leaves no stream open on the server", async () => {
+    const leaseClient = new GrpcJsLeaseClient(client);
+    const signal = new AbortController().signal;
+    // A connected channel: grpc-js 1.14.7 then still opens the stream of a call cancelled in the
+    // tick it started (before the call reached its connection) and sends its queued request.
+    await leaseClient.grant({ TTL: 1, ID: 0n }, { signal, metadata: {} });
+    const controller = new AbortController();
+    const aborted = new Promise<Error | undefined>((resolve) => {
+      const stream = leaseClient.keepAlive({
+        signal: controller.signal,
+        metadata: {},
+        listener: { onResponse: () => {}, onEnd: resolve },
+      });
+      stream.send({ ID: 1n });
+      controller.abort();
+    });
+    expect(await aborted).toMatchObject({ code: status.CANCELLED });
+    // A later stream on the same connection: the server has read the aborted call's frames
+    // before this one's, so by its end the aborted call's stream must be over on the server too.
+    const later = new Promise<Error | undefined>((resolve) => {
+      const stream = leaseClient.keepAlive({
+        signal,
+        metadata: {},
+        listener: { onResponse: () => stream.closeSend(), onEnd: resolve },
+      });
+      stream.send({ ID: 2n });
+    });
+    expect(await later).toBeUndefined();
+    expect(openKeepAlives).toBe(0);
   });
 
   it("converts -bin metadata from base64 and validates its client", () => {
