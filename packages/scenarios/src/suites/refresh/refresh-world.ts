@@ -100,7 +100,8 @@ export class RefreshWorld {
   readonly #specs: readonly UrlSpec[];
   /** Faults the workload injects into the next request of a URL (targeted orderings). */
   readonly #injected = new Map<number, HttpFault>();
-  readonly #records = new Map<number, RequestRecord>();
+  /** The request being handed to the adapter (it calls the transport synchronously). */
+  #handing: RequestRecord | undefined;
   #nextRequestId = 1;
 
   constructor(sim: Simulation, testCase: RefreshCase) {
@@ -229,7 +230,10 @@ export class RefreshWorld {
    */
   #transport(): FetchLike {
     return (url, init) => {
-      const record = this.#records.get(Number(init.headers[REQUEST_ID_HEADER] ?? 0));
+      // Matched by call order, not by header, so an adapter that drops headers is judged by
+      // the header check alone.
+      const record = this.#handing;
+      this.#handing = undefined;
       if (record !== undefined) record.transportSignal = init.signal;
       const done = (): void => {
         if (record !== undefined && !record.done) this.monitor.onRequestDone(record);
@@ -263,7 +267,6 @@ export class RefreshWorld {
         done: false,
         abortReason: undefined,
       };
-      this.#records.set(record.id, record);
       this.monitor.onRequest(record);
       init.signal.addEventListener(
         "abort",
@@ -282,10 +285,15 @@ export class RefreshWorld {
         },
         { once: true },
       );
-      return inner(url, {
-        signal: init.signal,
-        headers: { ...init.headers, [REQUEST_ID_HEADER]: String(record.id) },
-      });
+      this.#handing = record;
+      try {
+        return inner(url, {
+          signal: init.signal,
+          headers: { ...init.headers, [REQUEST_ID_HEADER]: String(record.id) },
+        });
+      } finally {
+        this.#handing = undefined;
+      }
     };
   }
 }
