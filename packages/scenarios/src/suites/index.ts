@@ -3,6 +3,7 @@ import { conn } from "./conn.js";
 import { connHttp2 } from "./conn-http2.js";
 import { demoFailure } from "./demo-failure.js";
 import { lease } from "./lease.js";
+import { leaseGrpcJs } from "./lease-grpc-js.js";
 import { leaseHttp2 } from "./lease-http2.js";
 import { netDelivery } from "./net-delivery.js";
 import { refresh } from "./refresh.js";
@@ -16,5 +17,6 @@ export const suites: readonly Suite<unknown>[] = [
   refresh,
   lease,
   leaseHttp2,
+  leaseGrpcJs,
   demoFailure,
 ];
