@@ -16,6 +16,7 @@ import {
   type ResolvedClientConnOptions,
   resolveClientConnOptions,
 } from "./options.js";
+import { addressError } from "./resolver.js";
 import { Status } from "./status.js";
 import { StatusError } from "./status-error.js";
 import { Subchannel, type SubchannelHost } from "./subchannel.js";
@@ -46,6 +47,8 @@ export class ClientConn implements AsyncDisposable {
   #state: ConnectivityState = IDLE;
   #active = false;
   #resolved = false;
+  /** The first malformed address of the resolver's latest list, if any (named when failing). */
+  #rejectedAddress: Error | undefined;
   #closed = false;
   #activeCalls = 0;
   #lastActivity = 0;
@@ -251,7 +254,11 @@ export class ClientConn implements AsyncDisposable {
   }
 
   #unavailableDetails(): string {
-    if (this.#subchannels.length === 0) return "no addresses to connect to";
+    if (this.#subchannels.length === 0) {
+      return this.#rejectedAddress === undefined
+        ? "no addresses to connect to"
+        : `no valid addresses to connect to: ${this.#rejectedAddress.message}`;
+    }
     const errors = this.#subchannels
       .map((s) => s.lastError?.message)
       .filter((m): m is string => m !== undefined);
@@ -288,7 +295,21 @@ export class ClientConn implements AsyncDisposable {
 
   #onAddresses(addresses: readonly string[]): void {
     if (this.#closed) return;
-    const wanted = [...new Set(addresses)];
+    // A user's resolver may hand over anything: a malformed address would fail and be redialed
+    // forever, so it is left out and named in the channel's UNAVAILABLE details instead.
+    const wanted: string[] = [];
+    let rejected: Error | undefined;
+    for (const address of new Set(Array.isArray(addresses) ? addresses : [])) {
+      const error = addressError(address);
+      if (error === undefined) wanted.push(address);
+      else rejected ??= error;
+    }
+    this.#rejectedAddress = rejected;
+    if (rejected !== undefined) {
+      this.#options.logger?.log("warn", "resolver handed over an invalid address; ignored", {
+        error: rejected.message,
+      });
+    }
     const existing = new Map(this.#subchannels.map((s) => [s.address, s]));
     const next: Subchannel[] = [];
     for (const address of wanted) {

@@ -42,6 +42,19 @@ function checkAddress(address: unknown): string {
   return address;
 }
 
+/**
+ * Why `address` cannot be dialed, or undefined when it is a valid `host:port`. The channel uses it
+ * on what any resolver (a user's too) hands over, so a malformed address is never dialed.
+ */
+export function addressError(address: unknown): TypeError | RangeError | undefined {
+  try {
+    checkAddress(address);
+    return undefined;
+  } catch (error) {
+    return error as TypeError | RangeError;
+  }
+}
+
 function checkAddresses(addresses: readonly string[]): readonly string[] {
   if (!Array.isArray(addresses)) {
     throw new TypeError('"addresses" must be an array of strings');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { iterableResolver, ManualResolver, staticResolver } from "../../src/conn/index.js";
+import {
+  iterableResolver,
+  ManualResolver,
+  type Resolver,
+  StatusError,
+  staticResolver,
+} from "../../src/conn/index.js";
 import { echo, setup } from "./harness.js";
 import { flush } from "./virtual-clock.js";
 
@@ -68,5 +74,30 @@ describe("resolvers", () => {
     resolver.close();
     resolver.update(["d:1"]);
     expect(seen).toEqual([["b:1"], ["c:1"]]);
+  });
+
+  it("a user's resolver that hands over malformed addresses gets them ignored, never dialed", async () => {
+    // Issue 13: `127.0.0.1:99999` and `http://…` were dialed and redialed forever.
+    const handOver: Resolver = {
+      start: (listener) => listener(["127.0.0.1:99999", "http://a:1", "", "b:2"]),
+      close: () => {},
+    };
+    const { conn, dialer } = setup({ resolver: handOver });
+    await expect(conn.unary(echo, { n: 1 })).resolves.toEqual({ n: 1 });
+    expect(dialer.dials.map((d) => d.address)).toEqual(["b:2"]);
+    await conn.close();
+  });
+
+  it("a resolver with only malformed addresses fails fast calls with a message naming one", async () => {
+    const handOver: Resolver = {
+      start: (listener) => listener(["127.0.0.1:99999"]),
+      close: () => {},
+    };
+    const { conn, dialer } = setup({ resolver: handOver });
+    const failure = await conn.unary(echo, { n: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StatusError);
+    expect((failure as StatusError).message).toMatch(/127\.0\.0\.1:99999/);
+    expect(dialer.dials).toEqual([]);
+    await conn.close();
   });
 });
