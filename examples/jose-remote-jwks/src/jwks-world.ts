@@ -1,7 +1,6 @@
 import type { Attempt, RefreshRequest, ValueRead } from "@dsim/scenarios";
 import { createVirtualFetch, FakeHttpServer, type Simulation } from "@dsim/sim-server";
 import { createRemoteJWKSet, customFetch, jwtVerify } from "jose";
-import { installCryptoBarrier } from "./crypto-barrier.js";
 import type { Identity } from "./identities.js";
 
 /** One case of a jose suite: when the identity provider fails, and how the app uses jose. */
@@ -44,8 +43,9 @@ const ADDRESS = "idp:80";
 /**
  * Runs jose 6's `createRemoteJWKSet` + `jwtVerify`, unmodified, against a fake identity provider
  * on the virtual network: jose's `fetch` is the virtual one (its `customFetch` option), its
- * `AbortSignal.timeout` and `Date` run on virtual time (`installGlobals`), and its WebCrypto
- * work is held behind {@link installCryptoBarrier}.
+ * `AbortSignal.timeout` and `Date` run on virtual time, and its WebCrypto work (which finishes on
+ * libuv's thread pool) holds virtual time and completes in call order — all from `installGlobals`
+ * (its native barrier).
  */
 export async function runJwksCase(
   sim: Simulation,
@@ -68,7 +68,6 @@ export async function runJwksCase(
     return c.fault === "reset" ? { kind: "reset" } : { kind: "status", status: 503 };
   });
   const globals = sim.installGlobals();
-  const barrier = installCryptoBarrier(sim);
   const http = createVirtualFetch(sim, { fromHost: "app" });
   const attempts: Attempt[] = [];
   const requests: RefreshRequest[] = [];
@@ -107,7 +106,6 @@ export async function runJwksCase(
     });
     await sim.runUntil(() => done, { timeoutMs: c.horizonMs + 60_000 });
   } finally {
-    barrier[Symbol.dispose]();
     globals[Symbol.dispose]();
     await http.close();
     await server.close();

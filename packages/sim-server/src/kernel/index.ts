@@ -1,9 +1,16 @@
 export { canonicalJson } from "./canonical-json.js";
 export type { OwnedClock, SeededRandom, TraceEvent, TraceValue } from "./contracts.js";
 export type { KernelErrorCode } from "./error-codes.js";
+export {
+  type GlobalFetchOptions,
+  installGlobalFetch,
+  VirtualFetchTargetError,
+} from "./global-fetch.js";
+export { installNativeBarrier } from "./native-barrier.js";
 export { type RealIoHandle, RealIoTracker } from "./real-io.js";
 export { hashName, Sfc32Random } from "./seeded-random.js";
 export {
+  type InstallGlobalsOptions,
   type RunUntilIdleOptions,
   type RunUntilOptions,
   Simulation,

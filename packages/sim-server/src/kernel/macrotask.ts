@@ -77,6 +77,13 @@ export function driveSteps(step: () => boolean, io?: RealIoStepping): Promise<vo
         queueBatch();
         return;
       }
+      if (io.tracker.held > 0) {
+        // Native work in flight: no step, and no busy turns either; resume when it is delivered.
+        quiet = 0;
+        seen = -1;
+        io.tracker.whenReleased(() => realSetImmediate(slowTick, gen));
+        return;
+      }
       const activity = io.tracker.activity;
       if (activity !== seen || otherImmediatesPending()) {
         seen = activity;

@@ -2,8 +2,10 @@ import type { Logger } from "@dsim/core";
 import { VirtualNetwork } from "../net/virtual-network.js";
 import { type InstallSocketsOptions, installSockets } from "../sockets/install-sockets.js";
 import type { OwnedClock, TraceValue } from "./contracts.js";
+import { type GlobalFetchOptions, installGlobalFetch } from "./global-fetch.js";
 import { installGlobals as installGlobalTimers } from "./install-globals.js";
 import { driveSteps, type RealIoStepping } from "./macrotask.js";
+import { installNativeBarrier } from "./native-barrier.js";
 import { RealIoTracker } from "./real-io.js";
 import { Sfc32Random } from "./seeded-random.js";
 import { SimulationError } from "./simulation-error.js";
@@ -81,6 +83,12 @@ function requireDuration(name: string, value: number): number {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Options of {@link Simulation.installGlobals}. */
+export interface InstallGlobalsOptions {
+  /** Also replace `globalThis.fetch` with a virtual one bound to this host on `sim.net`. */
+  readonly fetch?: GlobalFetchOptions;
 }
 
 /**
@@ -363,16 +371,61 @@ export class Simulation {
    * `performance.now` with virtual ones (owner `"globals"`), `AbortSignal.timeout` with one on
    * virtual time (owner `"globals.abort-timeout"`) and `Math.random` with the seeded stream
    * `randomFor("globals.Math.random")` (one stream per simulation, continued across installs), for
-   * third-party code that uses them. Dispose the result to restore the originals. The run loop
-   * keeps working meanwhile.
+   * third-party code that uses them. It also installs the native barrier
+   * ({@link Simulation.installNativeBarrier}: WebCrypto, `node:crypto` and `node:zlib` thread-pool
+   * work holds virtual time and completes in start order) and, with `options.fetch`, replaces
+   * `globalThis.fetch` with a virtual `fetch` bound to `options.fetch.fromHost` (a URL whose host
+   * is not on `sim.net` rejects with `VirtualFetchTargetError`). Dispose the result to restore the
+   * originals. The run loop keeps working meanwhile.
+   *
+   * @throws Error when globals (or a native barrier) are already installed.
+   * @throws TypeError when `options.fetch.fromHost` is not a non-empty string.
    */
-  installGlobals(): Disposable {
+  installGlobals(options: InstallGlobalsOptions = {}): Disposable {
     this.#assertOpen();
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("installGlobals: options must be an object");
+    }
     this.#globalsRandom ??= this.randomFor("globals.Math.random");
-    return installGlobalTimers(this.#clock.clockFor("globals"), this.#epochMs, {
-      random: this.#globalsRandom,
-      abortClock: this.#clock.clockFor("globals.abort-timeout"),
-    });
+    const undo: Disposable[] = [];
+    const dispose = (): void => {
+      for (const part of undo.reverse()) part[Symbol.dispose]();
+    };
+    try {
+      undo.push(
+        installGlobalTimers(this.#clock.clockFor("globals"), this.#epochMs, {
+          random: this.#globalsRandom,
+          abortClock: this.#clock.clockFor("globals.abort-timeout"),
+        }),
+      );
+      undo.push(installNativeBarrier(this.realIo));
+      if (options.fetch !== undefined) undo.push(installGlobalFetch(this, options.fetch));
+    } catch (error) {
+      dispose();
+      throw error;
+    }
+    let disposed = false;
+    return {
+      [Symbol.dispose]: () => {
+        if (disposed) return;
+        disposed = true;
+        dispose();
+      },
+    };
+  }
+
+  /**
+   * Installs only the native barrier (`installGlobals` includes it): while WebCrypto
+   * (`crypto.subtle`), `node:crypto` thread-pool callbacks (`pbkdf2`, `scrypt`, `randomBytes`,
+   * `generateKeyPair`, …) or `node:zlib` one-shot callbacks are in flight, they count as real I/O
+   * (the run loop does not move virtual time), and their results are delivered in start order.
+   * Dispose the result to restore. See `installNativeBarrier`.
+   *
+   * @throws Error when a barrier is already installed.
+   */
+  installNativeBarrier(): Disposable {
+    this.#assertOpen();
+    return installNativeBarrier(this.realIo);
   }
 
   /**
