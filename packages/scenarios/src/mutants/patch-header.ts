@@ -4,7 +4,14 @@
  */
 
 /** The suites a mutant may name. */
-export const MUTANT_SUITES = ["conn", "lease", "refresh", "conn-http2", "lease-http2"] as const;
+export const MUTANT_SUITES = [
+  "conn",
+  "lease",
+  "refresh",
+  "conn-http2",
+  "lease-http2",
+  "lease-grpc-js",
+] as const;
 
 /** One of {@link MUTANT_SUITES}. */
 export type MutantSuite = (typeof MUTANT_SUITES)[number];
