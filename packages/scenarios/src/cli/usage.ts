@@ -50,7 +50,9 @@ run options:
                     also stops when a step repeats an earlier counterexample (no progress)
   --check-determinism
                     run every case twice in fresh simulations; fail on the first diverging
-                    trace event when the digests differ (no shrinking)
+                    trace event when the digests differ (no shrinking); cases whose property
+                    fails the same way twice do not stop or fail the run: they are listed as
+                    notes (count, first replay command)
   --corpus DIR      regression corpus replayed before the suites (default: packages/scenarios/
                     corpus); every saved case must pass
   --no-corpus       do not replay the corpus

@@ -4,7 +4,7 @@ import { type JsonValue, toJsonValue } from "./json-value.js";
 /**
  * The machine-readable report: one object,
  * `{"seed", "suites": [{"name", "runs", "failures", "digest", "simulatedMs", "wallMs", "interrupted",
- * "firstRun", "plannedRuns", "runDigests", "shard"?, "corpus"?, "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
+ * "firstRun", "plannedRuns", "runDigests", "shard"?, "corpus"?, "propertyFailures"? (--check-determinism, same shape as "failure"), "failure"?: {"seed", "path", "simSeed", "plan", "invariant", "message", "details",
  * "digest", "shrinks", "shrinkTruncated", "shrinkStop"?, "shrinkAttempts"?, "replay"}}]}`.
  */
 export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonValue {
@@ -30,6 +30,9 @@ export function jsonReport(seed: number, results: readonly SuiteResult[]): JsonV
       if (result.failure !== undefined) suite.failure = failureJson(result.failure);
       if (result.moreFailures !== undefined) {
         suite.moreFailures = result.moreFailures.map(failureJson);
+      }
+      if (result.propertyFailures !== undefined) {
+        suite.propertyFailures = result.propertyFailures.map(failureJson);
       }
       return suite;
     }),

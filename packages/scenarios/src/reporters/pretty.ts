@@ -66,12 +66,24 @@ export function formatPretty(seed: number, results: readonly SuiteResult[]): str
       (failure) => `(found by a later shard)\n${formatFailure(result.name, failure)}`,
     ),
   ]);
+  const notes = results.flatMap((result) => {
+    const found = result.propertyFailures ?? [];
+    const first = found[0];
+    if (first === undefined) return [];
+    return [
+      [
+        `note: ${result.name}: ${found.length} of ${result.runs} case(s) failed their property the same way in both executions (deterministic; not a determinism failure)`,
+        `  first: path "${first.path}", invariant ${first.invariant}`,
+        `  replay: ${first.replay}`,
+      ].join("\n"),
+    ];
+  });
   const failed = results.filter((result) => result.failures > 0).length;
   const verdict =
     failed === 0
       ? `all ${results.length} suite(s) passed (seed ${seed})`
       : `${failed} of ${results.length} suite(s) failed (seed ${seed})`;
-  return `${[table, ...failures, verdict].join("\n\n")}\n`;
+  return `${[table, ...failures, ...notes, verdict].join("\n\n")}\n`;
 }
 
 /** A replay's verdict for humans. */

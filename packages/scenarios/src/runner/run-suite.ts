@@ -52,6 +52,9 @@ export interface RunSuiteOptions {
   /**
    * Execute every case twice in fresh Simulations and fail the run, without shrinking, when the
    * trace digests differ; the failure names the first diverging event (see `determinism.ts`).
+   * Every planned case is compared, also those whose property fails (determinism is about equal
+   * digests, not verdicts): such failures do not fail the run, they are listed in
+   * `SuiteResult.propertyFailures` (unshrunk, with replay commands).
    */
   readonly checkDeterminism?: boolean;
   /** Runs handed to one `fc.check` call; the time budget is checked between calls. */
@@ -118,6 +121,7 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
   let simulatedMs = 0;
   let interrupted = false;
   let failure: FailureReport | undefined;
+  const propertyFailures: FailureReport[] = [];
 
   const budgetSpent = (): boolean =>
     options.timeBudgetMs !== undefined && wallClock() - started >= options.timeBudgetMs;
@@ -157,6 +161,13 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
         const { digest, wallMs } = outcome;
         runRecords.push({ simSeed, digest, simulatedMs: outcome.simulatedMs, wallMs });
         options.onProgress?.({ suite: suite.name, done: runRecords.length, planned });
+      }
+      if ("propertyError" in outcome) {
+        // Runs are recorded in order from the shard's first index, so this is the case's path.
+        const path = String(range.start + runRecords.length - 1);
+        propertyFailures.push(
+          caseReport(suite, options.seed, path, simSeed, testCase, outcome, outcome.propertyError),
+        );
       }
       if ("error" in outcome) {
         // A candidate equal to an earlier counterexample is no progress: accepting it could
@@ -200,7 +211,45 @@ export async function runSuite<C>(suite: Suite<C>, options: RunSuiteOptions): Pr
     wallMs: wallClock() - started,
     interrupted,
     ...(failure === undefined ? {} : { failure }),
+    ...(checkDeterminism ? { propertyFailures } : {}),
   };
+}
+
+/** The report of one executed (unshrunk) failing case at `path`. */
+function caseReport<C>(
+  suite: Suite<C>,
+  seed: number,
+  path: string,
+  simSeed: number,
+  testCase: C,
+  outcome: CaseOutcome,
+  error: unknown,
+): FailureReport {
+  const { invariant, message, details } = describeFailure(error);
+  return {
+    seed,
+    path,
+    simSeed,
+    plan: suite.plan(testCase),
+    invariant,
+    message,
+    details,
+    digest: outcome.digest,
+    shrinks: 0,
+    shrinkTruncated: false,
+    replay: replayCommand(suite, seed, path),
+  };
+}
+
+/** The command that replays the case at `path` of `suite`. */
+function replayCommand<C>(suite: Suite<C>, seed: number, path: string): string {
+  return formatReplayCommand({
+    suite: suite.name,
+    seed,
+    path,
+    ...(suite.demo === true ? { demo: true } : {}),
+    ...(suite.source === undefined ? {} : { suites: suite.source }),
+  });
 }
 
 function buildFailure<C>(
@@ -233,12 +282,6 @@ function buildFailure<C>(
     shrinkTruncated: shrinkStop !== undefined,
     ...(shrinkStop === undefined ? {} : { shrinkStop }),
     shrinkAttempts: guard.attempts,
-    replay: formatReplayCommand({
-      suite: suite.name,
-      seed,
-      path,
-      ...(suite.demo === true ? { demo: true } : {}),
-      ...(suite.source === undefined ? {} : { suites: suite.source }),
-    }),
+    replay: replayCommand(suite, seed, path),
   };
 }

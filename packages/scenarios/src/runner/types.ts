@@ -85,6 +85,13 @@ export interface SuiteResult {
    */
   readonly corpus?: string;
   /**
+   * Only with `checkDeterminism`: cases whose property failed although both executions traced
+   * the same (a deterministic failure), in run order, unshrunk (`shrinks` 0), each with its replay
+   * command. Information, not failures: the determinism check compares digests, not verdicts, so
+   * they do not count in {@link SuiteResult.failures}.
+   */
+  readonly propertyFailures?: readonly FailureReport[];
+  /**
    * Only on rows merged from shards (`dsim merge`): failures found by shards after the one that
    * holds {@link SuiteResult.failure}. An unsharded run would have stopped before reaching them.
    */

@@ -20,7 +20,10 @@ export interface DsimTestOptions {
    * `--html` option draws the failing case as a timeline.
    */
   readonly suiteFile?: string;
-  /** Execute each case twice and fail on a digest difference (see `dsim run --check-determinism`). */
+  /**
+   * Execute each case twice and fail on a digest difference (see `dsim run --check-determinism`);
+   * a case whose property fails (the same way twice) still fails the test, unshrunk.
+   */
   readonly checkDeterminism?: boolean;
   /** vitest's timeout for the test in wall ms (default 60 000). */
   readonly timeout?: number;
@@ -92,7 +95,9 @@ export async function dsimCheck<C>(suite: Suite<C>, options: DsimTestOptions = {
     ...(options.runs === undefined ? {} : { runs: options.runs }),
     ...(options.checkDeterminism === true ? { checkDeterminism: true } : {}),
   });
-  const failure = result.failure;
+  // Under checkDeterminism a deterministic property failure does not fail the run; it still
+  // fails the test.
+  const failure = result.failure ?? result.propertyFailures?.[0];
   if (failure === undefined) return;
   const lines = [formatFailure(suite.name, failure)];
   if (options.suiteFile === undefined) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { diffTraces } from "../../src/forensics/trace-diff.js";
 import { DETERMINISM_INVARIANT } from "../../src/runner/determinism.js";
+import { replayCase } from "../../src/runner/replay-case.js";
 import { runSuite } from "../../src/runner/run-suite.js";
 import type { Suite } from "../../src/runner/suite.js";
 import { captureIo } from "../cli/capture-io.js";
@@ -92,8 +93,42 @@ describe("--check-determinism", () => {
     expect(checked.runDigests).toEqual(plain.runDigests);
   });
 
-  it("a genuine, deterministic failure is still reported as the suite's invariant", async () => {
+  it("compares every case of a suite that fails by design, listing its failures as notes", async () => {
     const result = await runSuite(failingSuite, { seed: 42, runs: 50, checkDeterminism: true });
-    expect(result.failure?.invariant).toBe("test.sum-within-limit");
+    // All 50 cases were executed twice and traced the same: no determinism failure.
+    expect(result.runs).toBe(50);
+    expect(result.failures).toBe(0);
+    expect(result.failure).toBeUndefined();
+    const notes = result.propertyFailures ?? [];
+    expect(notes.length).toBeGreaterThan(1);
+    expect(notes.length).toBeLessThan(50);
+    // The first note is the case a plain run stops at, unshrunk.
+    const plain = await runSuite(failingSuite, { seed: 42, runs: 50, endOnFailure: true });
+    expect(notes[0]?.path).toBe(plain.failure?.path);
+    expect(notes[0]?.digest).toBe(plain.failure?.digest);
+    // Every note names the suite's invariant and replays to a failure with the same digest.
+    for (const note of notes) {
+      expect(note.invariant).toBe("test.sum-within-limit");
+      expect(note.shrinks).toBe(0);
+      expect(note.replay).toContain(`--path "${note.path}"`);
+      expect(result.runRecords[Number(note.path)]?.digest).toBe(note.digest);
+      const replayed = await replayCase(failingSuite, { seed: 42, path: note.path });
+      expect({ failed: replayed.failed, digest: replayed.digest }).toEqual({
+        failed: true,
+        digest: note.digest,
+      });
+    }
+  });
+
+  it("through the CLI a suite that fails by design passes the check, exit 0, with a note", async () => {
+    const captured = captureIo();
+    const argv = ["run", failingSuite.name, "--check-determinism", "--no-corpus", "--runs", "50"];
+    const code = await main(argv, captured.io, [failingSuite]);
+    expect(code).toBe(0);
+    expect(captured.stdout()).toMatch(
+      /note: test-failing: \d+ of 50 case\(s\) failed their property the same way in both executions/,
+    );
+    expect(captured.stdout()).toContain("invariant test.sum-within-limit");
+    expect(captured.stdout()).toContain("all 1 suite(s) passed");
   });
 });
