@@ -1,5 +1,5 @@
 /** The scenario runner: checks suites with fast-check, measures runs, reports and replays failures. */
-export { DETERMINISM_INVARIANT, executeCaseTwice } from "./determinism.js";
+export { DETERMINISM_INVARIANT, executeCaseTwice, type TwiceOutcome } from "./determinism.js";
 export { combineDigests } from "./digest.js";
 export { parseDuration } from "./duration.js";
 export type { CaseOutcome, WallClock } from "./execute-case.js";
