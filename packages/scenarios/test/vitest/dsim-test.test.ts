@@ -24,6 +24,12 @@ describe("dsimCheck (the body of dsimTest)", () => {
     );
   });
 
+  it("with checkDeterminism still fails on a case that fails the same way twice", async () => {
+    const failure = dsimCheck(broken, { runs: 50, seed: 42, checkDeterminism: true });
+    await expect(failure).rejects.toThrow(/invariant: conn\.backoff-spacing/);
+    await expect(failure).rejects.toThrow(/DSIM_SEED=42 DSIM_PATH=\d+ npx vitest run/);
+  });
+
   it("replays exactly the case DSIM_PATH names", async () => {
     let message = "";
     await dsimCheck(broken, { runs: 50, seed: 42 }).catch((error: unknown) => {
