@@ -1,11 +1,14 @@
 import {
   checkBackoffSpacing,
+  checkPromptLossReport,
   defineSuite,
   expectNoViolations,
   fc,
   GRPC_BACKOFF,
+  type Suite,
 } from "@dsim/scenarios";
 import { type LeaseCase, runLeaseCase } from "./etcd-world.js";
+import { type PartitionCase, runPartitionCase } from "./partition-world.js";
 
 /** gRPC's connection-backoff numbers (without the connect deadline: refusals end attempts). */
 const BACKOFF = {
@@ -37,4 +40,31 @@ export const memberRefuses = defineSuite<LeaseCase>({
   },
 });
 
-export default [memberRefuses];
+/** etcd3's lease keep-alive when the client is cut off from the cluster for longer than the TTL. */
+export const partitionLost = defineSuite<PartitionCase>({
+  name: "etcd3-partition-lost",
+  description:
+    "etcd3 lease keep-alive against the fake etcd cluster: a partition longer than the TTL, the server expires the lease, when does the application hear `lost`?",
+  defaultRuns: 100,
+  // Virtual sockets under grpc-js: the run loop turns the real event loop between timers.
+  simulation: { maxBusyTurns: 10_000_000 },
+  arbitrary: fc.record({
+    ttlSeconds: fc.constantFrom(5, 10),
+    partitionAtMs: fc.integer({ min: 1_000, max: 30_000 }),
+    // Longer than the longest TTL plus the loss-report bound: the application must hear `lost`
+    // while still cut off.
+    partitionMs: fc.integer({ min: 25_000, max: 40_000 }),
+    latencyMs: fc.integer({ min: 1, max: 20 }),
+  }),
+  plan: (c) => ({ ...c }),
+  async run(sim, c) {
+    const seen = await runPartitionCase(sim, c);
+    if (seen.lease === undefined) throw new Error("etcd3 never got its lease granted");
+    // Once the server expired the lease, the application hears `lost` within TTL + 1 s.
+    expectNoViolations(checkPromptLossReport([seen.lease], () => seen.lostAt));
+  },
+});
+
+// The two suites' case types differ: listed as Suite<unknown> (run takes its own case).
+const suites: readonly Suite<unknown>[] = [memberRefuses, partitionLost];
+export default suites;
