@@ -1,17 +1,4 @@
-/**
- * Misbehaviours of etcd3 that the simulation reproduces, pinned as known failures (see
- * examples/jose-remote-jwks/src/known-failures.ts for the contract and docs/findings.md).
- */
-export interface KnownFailure {
-  readonly client: string;
-  readonly version: string;
-  readonly summary: string;
-  readonly suite: string;
-  readonly seed: number;
-  readonly path: string;
-  readonly invariant: string;
-  readonly upstream: string;
-}
+import type { KnownFailure } from "@dsim/scenarios/vitest";
 
 /** etcd3 1.1.2's findings. */
 export const KNOWN_FAILURES: readonly KnownFailure[] = [

@@ -1,24 +1,4 @@
-/**
- * Misbehaviours of jose that the simulation reproduces, pinned as known failures: each names a
- * case (`{suite, seed, path}`) that must keep failing with `invariant`. The test that replays them
- * fails when the behaviour changes — fixed upstream (the case passes) or failing differently (another
- * invariant) — so the pin and docs/findings.md are updated deliberately.
- */
-export interface KnownFailure {
-  /** The npm client and the exact version the finding was made with. */
-  readonly client: string;
-  readonly version: string;
-  /** What goes wrong, in one line. */
-  readonly summary: string;
-  /** The suite (in `src/jose.suite.ts`) and the case that shows it. */
-  readonly suite: string;
-  readonly seed: number;
-  readonly path: string;
-  /** The invariant the case breaks. */
-  readonly invariant: string;
-  /** The upstream report, or "not reported". */
-  readonly upstream: string;
-}
+import type { KnownFailure } from "@dsim/scenarios/vitest";
 
 /** jose 6's `createRemoteJWKSet` findings. */
 export const KNOWN_FAILURES: readonly KnownFailure[] = [
