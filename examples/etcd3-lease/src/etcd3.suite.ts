@@ -51,8 +51,8 @@ export const partitionLost = defineSuite<PartitionCase>({
   arbitrary: fc.record({
     ttlSeconds: fc.constantFrom(5, 10),
     partitionAtMs: fc.integer({ min: 1_000, max: 30_000 }),
-    // Longer than the longest TTL plus the loss-report bound: the application must hear `lost`
-    // while still cut off.
+    // Longer than the longest TTL plus etcd3's 2×TTL: the application hears `lost` while still
+    // cut off.
     partitionMs: fc.integer({ min: 25_000, max: 40_000 }),
     latencyMs: fc.integer({ min: 1, max: 20 }),
   }),
@@ -60,7 +60,8 @@ export const partitionLost = defineSuite<PartitionCase>({
   async run(sim, c) {
     const seen = await runPartitionCase(sim, c);
     if (seen.lease === undefined) throw new Error("etcd3 never got its lease granted");
-    // Once the server expired the lease, the application hears `lost` within TTL + 1 s.
+    // Once the server expired the lease, the application hears `lost` within TTL/3 + 1 s (etcd's
+    // client rule: deadline = last acknowledgement + TTL, checked every second).
     expectNoViolations(checkPromptLossReport([seen.lease], () => seen.lostAt));
   },
 });

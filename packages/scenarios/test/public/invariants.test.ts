@@ -145,10 +145,14 @@ describe("lease checkers", () => {
     expect(checkNoExpiryUnderShortFaults([expired], () => 10_000)).toEqual([]);
   });
 
-  it("checkPromptLossReport wants the loss reported within TTL + 1 s", () => {
+  it("checkPromptLossReport wants the loss reported within TTL/3 + 1 s of the server-side end", () => {
     const expired = { ...lease, expiredAt: 15_000 };
-    expect(checkPromptLossReport([expired], () => 25_000)).toEqual([]);
-    expect(names(checkPromptLossReport([expired], () => 25_001))).toEqual([
+    expect(checkPromptLossReport([expired], () => 19_000)).toEqual([]);
+    expect(names(checkPromptLossReport([expired], () => 19_001))).toEqual([
+      "lease.prompt-loss-report",
+    ]);
+    // A client that reports only TTL later (etcd3 1.1.2: 2×TTL after the last acknowledgement).
+    expect(names(checkPromptLossReport([expired], () => 24_000))).toEqual([
       "lease.prompt-loss-report",
     ]);
     expect(checkPromptLossReport([expired], () => undefined)[0]?.details.reportedAt).toBeNull();

@@ -82,13 +82,17 @@ export function checkNoExpiryUnderShortFaults(
 
 /**
  * `lease.prompt-loss-report`: once the server ended a lease (expired or revoked), the application
- * learns it within `boundMs` (the lessor's rule: TTL + 1 s plus latency). `reportedAt` is when
- * the client told the application the lease was lost (an event, a closed stream, an error).
+ * learns it within `boundMs`. The default follows etcd's client lessor (shared/reference
+ * etcd-lease.md): a lease's deadline is its last acknowledgement + TTL, checked every 1 s, and the
+ * server expires it TTL after its last renewal — so an expiry is reported within about 1 s plus a
+ * one-way latency; a revocation is seen on the next keep-alive, within TTL/3 plus a round trip.
+ * Hence TTL/3 + 1 s after the server-side end. `reportedAt` is when the client told the
+ * application the lease was lost (an event, a closed stream, an error).
  */
 export function checkPromptLossReport(
   leases: readonly ObservedLease[],
   reportedAt: (id: bigint) => number | undefined,
-  boundMs: (lease: ObservedLease) => number = (lease) => lease.ttlMs + 1_000,
+  boundMs: (lease: ObservedLease) => number = (lease) => lease.ttlMs / 3 + 1_000,
 ): Violation[] {
   const violations: Violation[] = [];
   for (const lease of leases) {
