@@ -24,7 +24,7 @@ export type {
   UnaryContext,
   UnaryHandler,
 } from "./handlers.js";
-export { DEFAULT_PING_POLICY, type PingPolicy } from "./ping-policy.js";
+export { DEFAULT_PING_POLICY, PingEnforcer, type PingPolicy } from "./ping-policy.js";
 export {
   type GoawayOptions,
   GrpcServer,

@@ -7,8 +7,10 @@ import {
   type ServerHttp2Stream,
 } from "node:http2";
 import {
+  DEFAULT_PING_POLICY,
   listenVirtualSockets,
   type OwnedClock,
+  PingEnforcer,
   type Simulation,
   useVirtualDate,
   type VirtualListener,
@@ -16,7 +18,6 @@ import {
 } from "@dsim/sim-server";
 import type { GoawayFaultMode } from "../conn/conn-case.js";
 import { refuse, serveEcho } from "./echo-handlers.js";
-import { PingStrikes } from "./ping-strikes.js";
 
 /** What new connections get (the fake server's connection modes). */
 export type Http2ConnectionMode = "normal" | "refuse" | "accept-then-close" | "blackhole";
@@ -43,7 +44,7 @@ const GRACE_PERIOD_MS = 30_000;
 interface SessionState {
   readonly session: ServerHttp2Session;
   readonly socket: VirtualSocket;
-  readonly pings: PingStrikes;
+  readonly pings: PingEnforcer;
   maxStreamId: number;
   activeStreams: number;
   gracefulStarted: boolean;
@@ -217,7 +218,8 @@ export class Http2EchoServer {
     const state: SessionState = {
       session,
       socket,
-      pings: new PingStrikes(),
+      // gRFC A8 with gRPC's defaults, judged as the fake transport's servers judge it.
+      pings: new PingEnforcer(DEFAULT_PING_POLICY),
       maxStreamId: 0,
       activeStreams: 0,
       gracefulStarted: false,
@@ -258,7 +260,7 @@ export class Http2EchoServer {
     serveEcho(stream, headers, {
       clock: this.#clock,
       processingMs: this.#options.processingMs,
-      sending: () => state.pings.serverSent(),
+      sending: () => state.pings.resetStrikes(),
     });
   }
 
