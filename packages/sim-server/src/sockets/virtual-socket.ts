@@ -3,6 +3,7 @@ import type { TimerHandle } from "@dsim/core";
 import type { OwnedClock } from "../kernel/contracts.js";
 import type { RealIoHandle } from "../kernel/real-io.js";
 import type { VirtualConnection } from "../net/contracts.js";
+import { deliverAsNativeRead } from "./native-read-entry.js";
 import { VirtualSocketError } from "./socket-error.js";
 import { SOCKETS_OWNER, type SocketWorld } from "./socket-world.js";
 import { virtualIpOf } from "./virtual-hosts.js";
@@ -64,6 +65,9 @@ function addressOf(host: string, port: number): Address {
  *   queue in the stream's buffer, so `write()` returns false once that buffer is full too and `drain`
  *   follows the deliveries that empty it. The receiving side does not push back (no receive window).
  * - `setTimeout` runs on virtual time (owner `"sockets"`) and emits `timeout` like Node.
+ * - `data` and `end` are emitted as a native socket's reads are: every callback Node makes into
+ *   JavaScript under them is followed by a drain of the microtask and `nextTick` queues (see
+ *   `deliverAsNativeRead`), so node:http2 orders its frames as over TCP.
  * - Every socket is registered with the run loop (`sim.realIo`) until it is closed.
  */
 export class VirtualSocket extends Duplex {
@@ -245,6 +249,14 @@ export class VirtualSocket extends Duplex {
   destroySoon(): void {
     if (this.writable) this.end();
     else this.destroy();
+  }
+
+  /** Emits like `Duplex`; `data` and `end` run as a native read (see `deliverAsNativeRead`). */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "data" || event === "end") {
+      return deliverAsNativeRead(() => super.emit(event, ...args));
+    }
+    return super.emit(event, ...args);
   }
 
   override _read(): void {
