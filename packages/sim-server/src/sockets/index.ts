@@ -13,5 +13,6 @@ export { hostOfIp, virtualIpOf } from "./virtual-hosts.js";
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   VirtualSocket,
+  type VirtualSocketObserver,
   type VirtualSocketStart,
 } from "./virtual-socket.js";

@@ -25,6 +25,24 @@ interface Address {
   readonly port: number;
 }
 
+/**
+ * Sees a {@link VirtualSocket}'s bytes as its user did (a tcpdump on the socket, with the exact
+ * order of reads and writes); attach with {@link VirtualSocket.observe}.
+ */
+export interface VirtualSocketObserver {
+  /** The user wrote `chunk`; called when it leaves for the network, in write order. */
+  sent?(chunk: Buffer): void;
+  /** `chunk` is being read: called before its `data` listeners run. */
+  reading?(chunk: Buffer): void;
+  /**
+   * `chunk` was read: called when its `data` event has returned, so everything the chunk caused
+   * synchronously (node:http2 parsed all of it, listeners ran, the queues were drained as after a
+   * native read) happened before; a write seen after this call was made knowing the chunk. A
+   * write between `reading` and `read` happened while the chunk was being parsed.
+   */
+  read?(chunk: Buffer): void;
+}
+
 /** How a {@link VirtualSocket} starts. Build sockets with `connectVirtualSocket`/`listenVirtualSockets`. */
 export type VirtualSocketStart =
   | {
@@ -90,6 +108,7 @@ export class VirtualSocket extends Duplex {
   #remote: Address;
   #noDelay = false;
   #keepAlive = false;
+  readonly #observers = new Set<VirtualSocketObserver>();
 
   /** Use `connectVirtualSocket`/`listenVirtualSockets` (or `net.connect` under `installSockets`). */
   constructor(world: SocketWorld, start: VirtualSocketStart) {
@@ -251,12 +270,28 @@ export class VirtualSocket extends Duplex {
     else this.destroy();
   }
 
+  /**
+   * Reports this socket's reads and writes to `observer` from now on (see
+   * {@link VirtualSocketObserver}); returns the function that stops it.
+   */
+  observe(observer: VirtualSocketObserver): () => void {
+    this.#observers.add(observer);
+    return () => {
+      this.#observers.delete(observer);
+    };
+  }
+
   /** Emits like `Duplex`; `data` and `end` run as a native read (see `deliverAsNativeRead`). */
   override emit(event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "data" || event === "end") {
-      return deliverAsNativeRead(() => super.emit(event, ...args));
-    }
-    return super.emit(event, ...args);
+    if (event === "end") return deliverAsNativeRead(() => super.emit(event, ...args));
+    if (event !== "data") return super.emit(event, ...args);
+    const chunk = args[0];
+    const observed = Buffer.isBuffer(chunk) && this.#observers.size > 0 ? chunk : undefined;
+    if (observed !== undefined)
+      for (const observer of this.#observers) observer.reading?.(observed);
+    const listened = deliverAsNativeRead(() => super.emit(event, ...args));
+    if (observed !== undefined) for (const observer of this.#observers) observer.read?.(observed);
+    return listened;
   }
 
   override _read(): void {
@@ -280,6 +315,7 @@ export class VirtualSocket extends Duplex {
       callback(this.#error("EPIPE", "write"));
       return;
     }
+    for (const observer of this.#observers) observer.sent?.(copy);
     this.#bytesWritten += size;
     this.#inFlight += size;
     this.#io.touch();
