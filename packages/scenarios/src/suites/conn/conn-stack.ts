@@ -33,7 +33,59 @@ export interface ConnDialer extends Dialer {
   readonly openTransports: number;
   /** Keepalive PINGs whose `ping()` resolved (core saw an ack), when the dialer counts them. */
   readonly acknowledgedPings?: number;
+  /** Frames the client sent on streams closed at the client, when the dialer reads its frames. */
+  readonly framesOnClosedStreams?: readonly FrameOnClosedStream[];
   close(): Promise<void>;
+}
+
+/** A frame a client sent on a stream that was closed at the client (see `checkClosedStreams`). */
+export interface FrameOnClosedStream {
+  /** The dialer's connection index. */
+  readonly connection: number;
+  readonly streamId: number;
+  /** Frame type name, e.g. `RST_STREAM`. */
+  readonly frame: string;
+  /** RST_STREAM's error code. */
+  readonly errorCode?: number;
+  /** What closed the stream, e.g. `END_STREAM sent and received`. */
+  readonly closedBy: string;
+}
+
+/**
+ * `conn.no-frames-on-closed-stream` (RFC 9113 §5.1: "An endpoint MUST NOT send frames other than
+ * PRIORITY on a closed stream"): judged on stacks whose dialer reads the client's frames
+ * (conn-http2). Such frames are not harmless: servers count every RST_STREAM they receive against
+ * a rapid-reset budget (nghttp2: 1 000, then 33 per second) and send GOAWAY(INTERNAL_ERROR) past
+ * it (issue 10).
+ */
+export function checkClosedStreams(dialer: ConnDialer): {
+  invariant: string;
+  message: string;
+  details: {
+    frames: number;
+    connection: number;
+    streamId: number;
+    frame: string;
+    closedBy: string;
+  };
+}[] {
+  const frames = dialer.framesOnClosedStreams;
+  const first = frames?.[0];
+  if (frames === undefined || first === undefined) return [];
+  const code = first.errorCode === undefined ? "" : `(${first.errorCode})`;
+  return [
+    {
+      invariant: "conn.no-frames-on-closed-stream",
+      message: `the client sent ${frames.length} frame(s) on closed streams; first: ${first.frame}${code} on stream ${first.streamId} of connection ${first.connection} after ${first.closedBy}`,
+      details: {
+        frames: frames.length,
+        connection: first.connection,
+        streamId: first.streamId,
+        frame: `${first.frame}${code}`,
+        closedBy: first.closedBy,
+      },
+    },
+  ];
 }
 
 /**

@@ -28,7 +28,7 @@ import {
 } from "../../invariants/conn/index.js";
 import { InvariantViolation } from "../../runner/suite.js";
 import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
-import { type ConnStack, checkPingAcks, fakeConnStack } from "./conn-stack.js";
+import { type ConnStack, checkClosedStreams, checkPingAcks, fakeConnStack } from "./conn-stack.js";
 import { countingSignal } from "./counting-signal.js";
 import { FaultDriver } from "./fault-driver.js";
 import { SpyDialer } from "./spy-dialer.js";
@@ -190,6 +190,7 @@ export async function runConnCase(
       ...checkAddresses(f),
       ...checkKeepalive(f),
       ...checkPingAcks(inner, world.servers),
+      ...checkClosedStreams(inner),
     ]);
   };
   // A ping gap below the configured interval is a keepalive violation; noticed at once, so that
