@@ -4,11 +4,23 @@
  * the same leases alive against a real 3-member etcd on 127.0.0.1, each in its own child process.
  *
  * Opt-in (it starts etcd processes and runs for minutes): `pnpm bench --only etcd-real` or
- * `pnpm bench --real`. Window length: 60 s, 10 s with `--quick`, or `DSIM_ETCD_REAL_SECONDS`;
- * leases: 1 000 or `DSIM_ETCD_REAL_LEASES`. Streams and requests are counted by etcd itself.
- * `DSIM_ETCD_REAL_CLIENTS=core-http2,etcd3` runs only those clients; `DSIM_ETCD_REAL_CPU_PROF=<dir>`
- * writes a CPU profile of each child's window there and prints its top self-time entries (the
- * profiler's own cost then inflates the CPU figures: profile and measure in separate runs).
+ * `pnpm bench --real`. Window length: 60 s, 10 s with `--quick`, or `DSIM_ETCD_REAL_SECONDS`; it
+ * starts after a warm-up of 30 s (5 s with `--quick`, or `DSIM_ETCD_REAL_WARMUP_SECONDS`) whose CPU
+ * is reported apart. Leases: 1 000 or `DSIM_ETCD_REAL_LEASES`. Streams and requests are counted by
+ * etcd itself.
+ *
+ * Every client talks to one member only, once to the leader and once to a follower
+ * (`DSIM_ETCD_REAL_MEMBER=leader|follower|any`, comma-separated; `any` hands the client all three):
+ * an etcd 3.4 follower forwards each renewal to the leader one at a time, so its responses trickle
+ * out one per packet and wake the client once per keep-alive, while the leader answers a tick's
+ * requests in a burst — the two differ by a factor of three, and a run must say which it measured.
+ * `http2-bare` is the floor: the least code keeping the same leases over node:http2.
+ *
+ * `DSIM_ETCD_REAL_CLIENTS=core-http2,etcd3` runs only those clients; `DSIM_ETCD_REAL_NODE_ARGS`
+ * adds node flags to the children (`--trace-gc`; their output goes to stderr);
+ * `DSIM_ETCD_REAL_CPU_PROF=<dir>` writes a CPU profile of each child's window there and prints its
+ * top self-time entries (the profiler's own cost then inflates the CPU figures: profile and measure
+ * in separate runs).
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -28,8 +40,12 @@ const TTL_S = 10;
 export interface EtcdRealRow {
   readonly [key: string]: number | string | boolean;
   readonly client: string;
+  /** The member the client talked to: `leader`, `follower` or `any` (all three). */
+  readonly member: string;
   /** Wall ms to grant every lease and see its first keep-alive response. */
   readonly establishMs: number;
+  /** Child CPU in the warm-up before the window, per 1 000 keep-alive responses seen there, ms. */
+  readonly warmupCpuMsPer1kKa: number;
   /** Child CPU (user + system) in the window, ms. */
   readonly cpuMs: number;
   /** `cpuMs` as a percentage of one core over the window. */
@@ -93,6 +109,7 @@ function round(value: number, digits: number): number {
 }
 
 function toRow(
+  member: MemberRole,
   result: ChildResult,
   whole: LeaseCounters,
   window: LeaseCounters,
@@ -101,7 +118,12 @@ function toRow(
 ): EtcdRealRow {
   return {
     client: result.client,
+    member,
     establishMs: result.establishMs,
+    warmupCpuMsPer1kKa:
+      result.warmupResponses === 0
+        ? 0
+        : round((result.warmupCpuMs * 1000) / result.warmupResponses, 2),
     cpuMs: result.cpuMs,
     cpuPct: round((result.cpuMs / result.windowMs) * 100, 2),
     cpuMsPer1kKa:
@@ -138,17 +160,40 @@ const RATIO_METRICS = [
   "kaRequests",
 ] as const;
 
-/** `numerator / denominator` per metric, for each pair of clients worth comparing. */
+/** The pairs of clients worth comparing, numerator first. */
+const RATIO_PAIRS: readonly (readonly [string, string])[] = [
+  ["etcd3", "core-http2"],
+  ["etcd3", "core-grpc-js"],
+  ["core-grpc-js", "core-http2"],
+  ["core-http2", "http2-bare"],
+];
+
+/** The members the rows were measured against, in first-seen order. */
+function membersOf(rows: readonly EtcdRealRow[]): string[] {
+  return [...new Set(rows.map((row) => row.member))];
+}
+
+/**
+ * `numerator / denominator` per metric and member, for each pair of clients worth comparing
+ * (only clients measured against the same member are compared).
+ */
 export function ratios(rows: readonly EtcdRealRow[]): { [key: string]: number | string }[] {
+  return membersOf(rows).flatMap((member) =>
+    ratiosFor(
+      member,
+      rows.filter((row) => row.member === member),
+    ),
+  );
+}
+
+function ratiosFor(
+  member: string,
+  rows: readonly EtcdRealRow[],
+): { [key: string]: number | string }[] {
   const find = (client: string) => rows.find((row) => row.client === client);
-  const pairs: [string, string][] = [
-    ["etcd3", "core-http2"],
-    ["etcd3", "core-grpc-js"],
-    ["core-grpc-js", "core-http2"],
-  ];
   return RATIO_METRICS.map((metric) => {
-    const line: { [key: string]: number | string } = { metric };
-    for (const [top, bottom] of pairs) {
+    const line: { [key: string]: number | string } = { metric, member };
+    for (const [top, bottom] of RATIO_PAIRS) {
       const a = find(top)?.[metric];
       const b = find(bottom)?.[metric];
       if (typeof a !== "number" || typeof b !== "number") continue;
@@ -173,10 +218,21 @@ function clientsFromEnv(): readonly ClientKind[] {
 }
 
 /**
- * One line with the issue-14 figures: window CPU per 1 000 keep-alives of each client and
+ * The issue-14 figures, one line per member: window CPU per 1 000 keep-alives of each client and
  * etcd3 / core-http2.
  */
 export function perKeepAliveSummary(rows: readonly EtcdRealRow[]): string {
+  return membersOf(rows)
+    .map((member) =>
+      summaryFor(
+        member,
+        rows.filter((row) => row.member === member),
+      ),
+    )
+    .join("\n");
+}
+
+function summaryFor(member: string, rows: readonly EtcdRealRow[]): string {
   const parts = rows.map((row) => `${row.client} ${row.cpuMsPer1kKa} ms`);
   const http2 = rows.find((row) => row.client === "core-http2")?.cpuMsPer1kKa;
   const etcd3 = rows.find((row) => row.client === "etcd3")?.cpuMsPer1kKa;
@@ -184,7 +240,25 @@ export function perKeepAliveSummary(rows: readonly EtcdRealRow[]): string {
     http2 === undefined || etcd3 === undefined || http2 === 0
       ? ""
       : `; etcd3 / core-http2 = ${round(etcd3 / http2, 2)}`;
-  return `etcd-real: CPU per 1 000 keep-alives (window): ${parts.join(", ")}${ratio}`;
+  return `etcd-real: CPU per 1 000 keep-alives (window, ${member}): ${parts.join(", ")}${ratio}`;
+}
+
+/** Which member a client is pointed at. */
+type MemberRole = "leader" | "follower" | "any";
+const MEMBER_ROLES: readonly MemberRole[] = ["leader", "follower", "any"];
+
+/** The roles named in `DSIM_ETCD_REAL_MEMBER` (comma-separated); leader and follower by default. */
+function membersFromEnv(): readonly MemberRole[] {
+  const raw = process.env.DSIM_ETCD_REAL_MEMBER;
+  if (raw === undefined || raw.trim() === "") return ["leader", "follower"];
+  const named = raw.split(",").map((name) => name.trim());
+  const unknown = named.filter((name) => !(MEMBER_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `DSIM_ETCD_REAL_MEMBER: unknown member role(s) ${unknown.join(", ")}; known: ${MEMBER_ROLES.join(", ")}`,
+    );
+  }
+  return MEMBER_ROLES.filter((role) => named.includes(role));
 }
 
 /** Top self-time entries shown per profiled client. */
@@ -192,6 +266,9 @@ const PROFILE_TOP = 10;
 
 async function run(options: BenchOptions): Promise<BenchValue> {
   const seconds = positiveEnv("DSIM_ETCD_REAL_SECONDS") ?? (options.quick ? 10 : 60);
+  const warmupSeconds = positiveEnv("DSIM_ETCD_REAL_WARMUP_SECONDS") ?? (options.quick ? 5 : 30);
+  const roles = membersFromEnv();
+  const nodeArgs = (process.env.DSIM_ETCD_REAL_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   const leases = Math.round(positiveEnv("DSIM_ETCD_REAL_LEASES") ?? 1000);
   const durationMs = Math.round(seconds * 1000);
   const clients = clientsFromEnv();
@@ -206,10 +283,19 @@ async function run(options: BenchOptions): Promise<BenchValue> {
   const rows: EtcdRealRow[] = [];
   try {
     options.log(
-      `etcd-real: etcd ${cluster.version}, 3 members, ${leases} leases, TTL ${TTL_S} s, window ${seconds} s`,
+      `etcd-real: etcd ${cluster.version}, 3 members, ${leases} leases, TTL ${TTL_S} s, warm-up ${warmupSeconds} s, window ${seconds} s`,
     );
-    for (const client of clients) {
-      options.log(`etcd-real: ${client}…`);
+    for (const [role, client] of roles.flatMap((r) => clients.map((c) => [r, c] as const))) {
+      const leader = await cluster.leader();
+      const follower = cluster.members.find((member) => member !== leader);
+      if (follower === undefined) throw new Error("a 3-member cluster without a follower");
+      const target =
+        role === "leader"
+          ? [leader.clientAddress]
+          : role === "follower"
+            ? [follower.clientAddress]
+            : addresses;
+      options.log(`etcd-real: ${client} → ${role} (${target.join(", ")})…`);
       const start = await scrapeLeaseCounters(addresses);
       let windowStart: LeaseCounters | undefined;
       let windowEnd: LeaseCounters | undefined;
@@ -217,24 +303,27 @@ async function run(options: BenchOptions): Promise<BenchValue> {
         script,
         {
           client,
-          addresses,
+          addresses: target,
           leases,
           ttlS: TTL_S,
+          warmupMs: Math.round(warmupSeconds * 1000),
           durationMs,
-          ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
+          ...(cpuProfileDir === undefined ? {} : { cpuProfileDir: `${cpuProfileDir}/${role}` }),
         },
         async ({ marker }) => {
           const counters = await scrapeLeaseCounters(addresses);
           if (marker === "window-start") windowStart = counters;
           else windowEnd = counters;
         },
-        durationMs + 300_000,
+        durationMs + warmupSeconds * 1000 + 300_000,
+        nodeArgs,
       );
       const end = await scrapeLeaseCounters(addresses);
       if (windowStart === undefined || windowEnd === undefined) {
         throw new Error(`${client}: the child never marked its window`);
       }
       const row = toRow(
+        role,
         result,
         diffCounters(end, start),
         diffCounters(windowEnd, windowStart),
@@ -244,12 +333,11 @@ async function run(options: BenchOptions): Promise<BenchValue> {
       rows.push(row);
       options.log(`etcd-real: ${JSON.stringify(row)}`);
       if (cpuProfileDir !== undefined) {
-        const path = `${cpuProfileDir}/${client}.cpuprofile`;
+        const path = `${cpuProfileDir}/${role}/${client}.cpuprofile`;
         const profile = JSON.parse(await readFile(path, "utf8")) as CpuProfile;
-        profiles[client] = topSelfTime(profile, PROFILE_TOP);
-        options.log(
-          formatResult(`etcd-real: ${client} window profile (${path})`, profiles[client]),
-        );
+        const top = topSelfTime(profile, PROFILE_TOP);
+        profiles[`${client}@${role}`] = top;
+        options.log(formatResult(`etcd-real: ${client} → ${role} window profile (${path})`, top));
       }
     }
   } finally {
@@ -264,6 +352,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
     members: 3,
     leases,
     ttlS: TTL_S,
+    warmupS: warmupSeconds,
     windowS: seconds,
     clients: rows,
     ratios: ratioRows,

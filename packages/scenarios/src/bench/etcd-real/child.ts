@@ -40,6 +40,10 @@ async function loadDriver(config: ChildConfig): Promise<() => LeaseDriver> {
       const { CoreDriver } = await import("./core-driver.js");
       return () => new CoreDriver("grpc-js", config.addresses);
     }
+    case "http2-bare": {
+      const { BareHttp2Driver } = await import("./bare-driver.js");
+      return () => new BareHttp2Driver(config.addresses);
+    }
     case "etcd3": {
       const { Etcd3Driver } = await import("./etcd3-driver.js");
       return () => new Etcd3Driver(config.addresses);
@@ -90,6 +94,11 @@ async function main(config: ChildConfig): Promise<ChildResult> {
     // The grants leave garbage behind (a thousand unary calls); collected now, it is not charged
     // to the keep-alives of the window through the collections that would reclaim it there.
     gcHeapUsed();
+    const warmupCpu0 = process.cpuUsage();
+    const warmupBefore = driver.counters();
+    await sleep(config.warmupMs);
+    const warmupCpu = process.cpuUsage(warmupCpu0);
+    const warmupResponses = driver.counters().responses - warmupBefore.responses;
 
     emit({ marker: "window-start" });
     const profile: WindowProfile | undefined =
@@ -123,6 +132,8 @@ async function main(config: ChildConfig): Promise<ChildResult> {
     return {
       client: config.client,
       establishMs: Math.round(establishMs),
+      warmupCpuMs: Math.round((warmupCpu.user + warmupCpu.system) / 1000),
+      warmupResponses,
       windowMs: Math.round(windowMs),
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       cpuUs: cpu.user + cpu.system,

@@ -4,8 +4,11 @@
  * one {@link ChildResult} line at the end (all on stdout, one JSON object per line).
  */
 
-/** The clients the benchmark compares, each in its own child process. */
-export const CLIENT_KINDS = ["core-http2", "core-grpc-js", "etcd3"] as const;
+/**
+ * The clients the benchmark compares, each in its own child process. `http2-bare` is the floor: the
+ * least code that keeps leases alive over node:http2 (see `bare-driver.ts`).
+ */
+export const CLIENT_KINDS = ["http2-bare", "core-http2", "core-grpc-js", "etcd3"] as const;
 
 /** One client under test. */
 export type ClientKind = (typeof CLIENT_KINDS)[number];
@@ -19,7 +22,13 @@ export interface ChildConfig {
   readonly leases: number;
   /** TTL of every lease, seconds. */
   readonly ttlS: number;
-  /** How long the leases are kept alive once all of them are established, ms. */
+  /**
+   * How long the leases are kept alive after establishment before the window starts, ms: the
+   * transient after the grants (V8's memory reducer collecting, code being recompiled) is charged
+   * here, not to the steady state the window measures.
+   */
+  readonly warmupMs: number;
+  /** How long the window lasts, ms. */
   readonly durationMs: number;
   /**
    * When set, the child records a V8 CPU profile of the window only (not start-up, grants or the
@@ -38,6 +47,10 @@ export interface ChildResult {
   readonly client: ClientKind;
   /** Wall time to grant every lease and see its first keep-alive response. */
   readonly establishMs: number;
+  /** CPU (user + system) of the child during the warm-up before the window. */
+  readonly warmupCpuMs: number;
+  /** Keep-alive responses the client's code saw during the warm-up. */
+  readonly warmupResponses: number;
   /** The measured window's real length. */
   readonly windowMs: number;
   /** CPU (user + system) of the child during the window. */

@@ -17,8 +17,9 @@ export interface ChildRun {
 const EXIT_GRACE_MS = 10_000;
 
 /**
- * Runs one client in `node --expose-gc <script>` (the bundled child, see `bundleChild`) and
- * resolves with its result line.
+ * Runs one client in `node --expose-gc [nodeArgs] <script>` (the bundled child, see `bundleChild`)
+ * and resolves with its result line. Lines the child prints that are not part of the protocol (a
+ * `--trace-gc` in `nodeArgs`, a stray log) are passed on to this process's stderr.
  * `onMarker` is awaited in order for each marker line (the parent scrapes etcd's metrics there).
  *
  * @throws Error with the child's stderr when it exits without a result or runs past `timeoutMs`.
@@ -28,10 +29,15 @@ export function runChild(
   config: ChildConfig,
   onMarker: (marker: ChildMarker) => Promise<void>,
   timeoutMs: number,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildRun> {
-  const child = spawn(process.execPath, ["--expose-gc", script, JSON.stringify(config)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", ...nodeArgs, script, JSON.stringify(config)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return new Promise<ChildRun>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
@@ -51,10 +57,14 @@ export function runChild(
       stdout += chunk;
       let newline = stdout.indexOf("\n");
       while (newline >= 0) {
-        const line = parseChildLine(stdout.slice(0, newline));
+        const raw = stdout.slice(0, newline);
+        const line = parseChildLine(raw);
         stdout = stdout.slice(newline + 1);
         newline = stdout.indexOf("\n");
-        if (line === undefined) continue;
+        if (line === undefined) {
+          if (raw.trim() !== "") process.stderr.write(`[${config.client}] ${raw}\n`);
+          continue;
+        }
         if ("marker" in line) {
           markers = markers.then(() => onMarker(line));
         } else {
