@@ -165,11 +165,6 @@ export class SubscriptionSink {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-/** One iteration step: a response, or the end once the subscription is closed and drained. */
-function stepOf(value: LeaseKeepAliveResponse | undefined): IteratorResult<LeaseKeepAliveResponse> {
-  return value === undefined ? DONE : { value, done: false };
-}
-
 /**
  * One subscriber's view of a lease's keep-alive responses (the Go `<-chan *LeaseKeepAliveResponse`).
  * It has its own buffer (16 by default; when full, new responses are dropped for this subscriber
@@ -250,10 +245,21 @@ export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveRespon
     let finished = false;
     // The one step waiting for a response; made once per iteration, not per step.
     let waiting: ((step: IteratorResult<LeaseKeepAliveResponse>) => void) | undefined;
+    // The step last handed out: the lessor delivers a lease's unchanged response as the same
+    // object, and its step is reused with it, so a loop holding it until the next renewal keeps an
+    // old object alive rather than a fresh one per renewal (steps are read-only results).
+    let lastStep: IteratorResult<LeaseKeepAliveResponse> = DONE;
+    const stepFor = (
+      value: LeaseKeepAliveResponse | undefined,
+    ): IteratorResult<LeaseKeepAliveResponse> => {
+      if (value === undefined) return DONE;
+      if (lastStep.value !== value) lastStep = { value, done: false };
+      return lastStep;
+    };
     const deliver = (value: LeaseKeepAliveResponse | undefined): void => {
       const resolve = waiting;
       waiting = undefined;
-      resolve?.(stepOf(value));
+      resolve?.(stepFor(value));
     };
     const wait = (resolve: (step: IteratorResult<LeaseKeepAliveResponse>) => void): void => {
       waiting = resolve;
@@ -263,10 +269,10 @@ export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveRespon
       next: () => {
         if (finished) return Promise.resolve(DONE);
         const value = sink.take();
-        if (value !== undefined) return Promise.resolve({ value, done: false });
+        if (value !== undefined) return Promise.resolve(stepFor(value));
         if (sink.reason !== undefined) return Promise.resolve(DONE);
         // A second step requested before the first one settled waits behind it, in order.
-        if (waiting !== undefined) return sink.receive(undefined).then(stepOf);
+        if (waiting !== undefined) return sink.receive(undefined).then(stepFor);
         return new Promise(wait);
       },
       return: () => {

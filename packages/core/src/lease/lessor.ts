@@ -112,6 +112,14 @@ interface LeaseEntry {
    */
   sendKey: number;
   deadlineKey: number;
+  /**
+   * The response last delivered to the subscribers. Renewals answered by one member are equal
+   * (same ID, TTL and shared header) until the TTL or the cluster's revision or term moves, so an
+   * equal response is delivered as this same object: what a subscriber holds until the next
+   * renewal is then one long-lived object per lease instead of a fresh one per renewal that
+   * survives the young generation and is promoted (responses are read-only values).
+   */
+  lastResponse: LeaseKeepAliveResponse | undefined;
 }
 
 interface StreamState {
@@ -491,6 +499,7 @@ export class Lessor implements AsyncDisposable {
       ttlMs,
       sendKey: Number.NaN,
       deadlineKey: Number.NaN,
+      lastResponse: undefined,
     };
     this.#entries.set(id, entry);
     this.#scheduleSend(entry, entry.nextSend);
@@ -603,8 +612,15 @@ export class Lessor implements AsyncDisposable {
     // Advance the schedule whether or not delivery succeeds: a slow consumer must never change
     // the request rate.
     this.#scheduleSend(entry, now + ttlMs / 3);
+    const last = entry.lastResponse;
+    let delivered = response;
+    if (last !== undefined && last.TTL === response.TTL && last.header === response.header) {
+      delivered = last;
+    } else {
+      entry.lastResponse = response;
+    }
     for (const sink of entry.sinks) {
-      if (!sink.offer(response)) {
+      if (!sink.offer(delivered)) {
         this.#responsesDropped += 1;
         this.#o.logger?.log(
           "warn",

@@ -52,6 +52,34 @@ describe("Lessor.keepAlive", () => {
     await lessor.close();
   });
 
+  it("delivers an unchanged renewal as the same object, and a changed one as a new object", async () => {
+    const { clock, client, lessor } = world();
+    client.addLease(1n, 6);
+    const sub = lessor.keepAlive(1n);
+    const other = lessor.keepAlive(1n);
+    const seen: LeaseKeepAliveResponse[] = [];
+    const reading = (async () => {
+      for await (const response of sub) {
+        seen.push(response);
+        if (seen.length === 4) break;
+      }
+    })();
+    await clock.advance(4000);
+    const lease = client.leasesById.get(1n);
+    if (lease === undefined) throw new Error("lease missing");
+    // The server now grants another TTL (as after a re-grant): the next response differs.
+    lease.ttl = 9;
+    await clock.advance(8000);
+    await reading;
+    expect(seen.map((r) => r.TTL)).toEqual([6, 6, 6, 9]);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[3]).not.toBe(seen[0]);
+    // Every subscriber of the lease gets the same value.
+    await expect(other.receive()).resolves.toBe(seen[0]);
+    await lessor.close();
+  });
+
   it("keeps the rate at ≤ 1 per TTL/3 when the consumer never reads, and logs drops", async () => {
     const { clock, client, lessor, logger } = world();
     client.addLease(1n, 3);
