@@ -3,6 +3,7 @@ import { EtcdCluster, type EtcdLeaseObserver, type Simulation } from "@dsim/sim-
 import { VirtualHttp2Dialer } from "../conn-http2/virtual-http2-dialer.js";
 import type { LeaseCase } from "../lease/lease-case.js";
 import { type LeaseWorld, streamEndError } from "../lease/lease-world.js";
+import { ListenerAuditLeaseClient } from "../lease/listener-audit-lease-client.js";
 import { RecordingLeaseClient } from "../lease/recording-lease-client.js";
 import { etcdLeaseService, type KeepAliveDrops } from "./etcd-lease-service.js";
 import { EtcdMemberServer } from "./etcd-member-server.js";
@@ -107,16 +108,18 @@ export function buildWireLeaseWorld(
     servers.map((server) => server.address),
   );
   const recorder = new RecordingLeaseClient(wire.client, () => sim.now());
+  const listenerAudit = new ListenerAuditLeaseClient(recorder);
   const lessor = new Lessor({
     clock: sim.clockFor("lessor"),
     metadata: { "client-api-version": ["3.4"] },
     ...(options.traceLessor === false ? {} : { logger: traceLogger(sim) }),
-    client: recorder,
+    client: listenerAudit,
   });
   return {
     cluster,
     lessor,
     streams: recorder.streams,
+    listenerAudit,
     endStreams: (status) => {
       for (let i = 0; i < testCase.members; i++) {
         if (cluster.isUp(i)) cluster.endStreams(i, streamEndError(status));

@@ -19,6 +19,7 @@ import {
   serveEtcdLease,
 } from "@dsim/sim-server";
 import type { LeaseCase, StreamEndStatus } from "./lease-case.js";
+import { ListenerAuditLeaseClient } from "./listener-audit-lease-client.js";
 import { RecordingLeaseClient, type StreamFact } from "./recording-lease-client.js";
 
 /**
@@ -61,6 +62,8 @@ export interface LeaseWorld {
   endStreams(status: StreamEndStatus): void;
   /** Every keep-alive stream the lessor opened, as recorded between lessor and transport. */
   readonly streams: readonly StreamFact[];
+  /** The listeners left on the signals the lessor handed to its client, judged at its boundary. */
+  readonly listenerAudit: ListenerAuditLeaseClient;
   /** Restarts member `index` after `downMs`. */
   restart(index: number, downMs: number): void;
   /** Closes the transport and the cluster (the lessor is closed by the case itself). */
@@ -123,7 +126,8 @@ export function buildLeaseWorld(
       latencyMs: testCase.latencyMs,
     });
     const recorder = new RecordingLeaseClient(client, () => sim.now());
-    const lessor = new Lessor({ ...lessorOptions, client: recorder });
+    const listenerAudit = new ListenerAuditLeaseClient(recorder);
+    const lessor = new Lessor({ ...lessorOptions, client: listenerAudit });
     const drops = { responses: 0, requests: 0, partition: false };
     const apply = (): void => {
       client.dropResponses = drops.partition ? 1 : drops.responses;
@@ -134,6 +138,7 @@ export function buildLeaseWorld(
       lessor,
       endStreams,
       streams: recorder.streams,
+      listenerAudit,
       setLatency: (ms) => {
         client.latencyMs = ms;
       },
@@ -177,7 +182,8 @@ export function buildLeaseWorld(
   });
   const client: LeaseClient = new GrpcLeaseClient(conn);
   const recorder = new RecordingLeaseClient(client, () => sim.now());
-  const lessor = new Lessor({ ...lessorOptions, client: recorder });
+  const listenerAudit = new ListenerAuditLeaseClient(recorder);
+  const lessor = new Lessor({ ...lessorOptions, client: listenerAudit });
   const drops = { responses: 0, requests: 0, partition: false };
   const apply = (): void => {
     const responses = drops.partition ? 1 : drops.responses;
@@ -194,6 +200,7 @@ export function buildLeaseWorld(
     lessor,
     endStreams,
     streams: recorder.streams,
+    listenerAudit,
     setLatency: (ms) => {
       for (let i = 0; i < servers.length; i++) {
         sim.net.setLink("client", `etcd-${i}`, { latencyMs: ms });

@@ -273,8 +273,12 @@ export async function runLeaseCase(
     const healedAt = Math.max(FAULT_WINDOW_MS, faultsEnd(testCase.faults)) + 2 * et + 5000;
     const noLeader: Interval[] = [];
     let noLeaderSince: number | null = null;
+    // Listeners left on the signals the lessor hands its client are judged whenever it is quiet.
+    const checkListenersBelow = (): void =>
+      check(world.listenerAudit.check(lessor.stats().pendingCalls === 0));
     while (sim.now() - t0 < healedAt) {
       await sim.runFor(STEP_MS);
+      checkListenersBelow();
       for (const t of tracked) {
         const buffered = t.sub.buffered;
         t.fact.maxBuffered = Math.max(t.fact.maxBuffered, buffered);
@@ -349,6 +353,7 @@ export async function runLeaseCase(
       true,
     );
     await sim.runFor(2 * maxLatencyMs(testCase) + 1000);
+    checkListenersBelow();
 
     // Close with calls in flight: close() cancels them at once and none outlives it.
     runProbe(
@@ -424,6 +429,7 @@ export async function runLeaseCase(
         details: lingering,
       });
     }
+    checkListenersBelow();
     check(
       checkNoListenersLeft([
         { name: "the shared signal", listeners: getEventListeners(shared.signal, "abort").length },

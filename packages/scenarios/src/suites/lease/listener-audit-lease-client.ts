@@ -1,0 +1,175 @@
+import { getEventListeners } from "node:events";
+import type {
+  LeaseCallOptions,
+  LeaseClient,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveCallOptions,
+  LeaseKeepAliveStream,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+} from "@dsim/core";
+import type { LeaseViolation } from "../../invariants/lease/index.js";
+
+/** One signal the lessor handed across the `LeaseClient` boundary. */
+interface WatchedSignal {
+  /** Which call first carried it (for the report). */
+  readonly firstCall: string;
+  /** The abort listeners it had when it first crossed the boundary: added above it. */
+  readonly before: ReadonlySet<unknown>;
+  /** Calls carrying it that have not settled yet. */
+  inFlight: number;
+  /** Calls that carried it so far. */
+  calls: number;
+}
+
+/**
+ * A {@link LeaseClient} decorator between the lessor and the client it is given, judging the
+ * contract of cancellation from the outside: an abort listener registered for a call is removed
+ * when the call settles (AbortSignal is an EventTarget; a listener left on a long-lived signal
+ * grows memory per call, Node's MaxListenersExceededWarning).
+ *
+ * It records every `signal` the lessor passes, with the abort listeners it already had. A signal
+ * carried by one call only (the lessor's per-call `AbortSignal.any` or per-stream signal) is
+ * judged when that unary call settles; a signal carried by many (the lessor's own stop signal) is
+ * judged by {@link ListenerAuditLeaseClient.check} at a moment when none of its calls is in flight
+ * and the lessor has no call of its own pending, so no listener is legitimately held for a call.
+ * Either way, a listener it did not have when it first crossed the boundary and still has then
+ * was added for a call that has settled — by the layers below, or by the lessor — and was left.
+ * Aborted signals are skipped: they never fire again, so what stays on them cannot grow. A stream's
+ * signal is not judged while the stream is open (its listener is legitimately still there).
+ *
+ * It only reads listener lists: it adds no listener, timer or promise job the lessor waits on, so
+ * the run's schedule and digest are those of the undecorated client.
+ */
+export class ListenerAuditLeaseClient implements LeaseClient {
+  readonly #inner: LeaseClient;
+  readonly #signals = new Map<AbortSignal, WatchedSignal>();
+  #violation: LeaseViolation | undefined;
+
+  constructor(inner: LeaseClient) {
+    this.#inner = inner;
+  }
+
+  grant(request: LeaseGrantRequest, options: LeaseCallOptions): Promise<LeaseGrantResponse> {
+    return this.#unary("grant", options, () => this.#inner.grant(request, options));
+  }
+
+  revoke(request: LeaseRevokeRequest, options: LeaseCallOptions): Promise<LeaseRevokeResponse> {
+    return this.#unary("revoke", options, () => this.#inner.revoke(request, options));
+  }
+
+  timeToLive(
+    request: LeaseTimeToLiveRequest,
+    options: LeaseCallOptions,
+  ): Promise<LeaseTimeToLiveResponse> {
+    return this.#unary("timeToLive", options, () => this.#inner.timeToLive(request, options));
+  }
+
+  leases(options: LeaseCallOptions): Promise<LeaseLeasesResponse> {
+    return this.#unary("leases", options, () => this.#inner.leases(options));
+  }
+
+  keepAlive(options: LeaseKeepAliveCallOptions): LeaseKeepAliveStream {
+    const settled = this.#begin(options.signal, "keepAlive");
+    try {
+      return this.#inner.keepAlive({
+        ...options,
+        listener: {
+          onResponse: (response) => options.listener.onResponse(response),
+          onEnd: (error) => {
+            // The adapter may still tidy up right after reporting the end: judged later, by check().
+            settled(false);
+            options.listener.onEnd(error);
+          },
+        },
+      });
+    } catch (error) {
+      settled(false);
+      throw error;
+    }
+  }
+
+  /**
+   * `lease.no-listeners-left-on-signals` for the signals the lessor handed below: the first
+   * listener left after a unary call settled, or — when `quiet` (the lessor has no call pending) —
+   * any listener left on a signal none of whose calls is in flight.
+   */
+  check(quiet: boolean): LeaseViolation | undefined {
+    if (this.#violation !== undefined || !quiet) return this.#violation;
+    for (const [signal, watched] of this.#signals) {
+      if (signal.aborted) {
+        if (watched.inFlight === 0) this.#signals.delete(signal);
+        continue;
+      }
+      if (watched.inFlight === 0) this.#judge(signal, watched);
+    }
+    return this.#violation;
+  }
+
+  #unary<T>(method: string, options: LeaseCallOptions, call: () => Promise<T>): Promise<T> {
+    const settled = this.#begin(options.signal, method);
+    let promise: Promise<T>;
+    try {
+      promise = call();
+    } catch (error) {
+      settled(true);
+      throw error;
+    }
+    // The lessor awaits this same promise: observing it adds no step to the lessor's path.
+    promise.then(
+      () => settled(true),
+      () => settled(true),
+    );
+    return promise;
+  }
+
+  /** Records a call carrying `signal`; the returned function marks it settled. */
+  #begin(signal: AbortSignal, method: string): (judgeOwnSignal: boolean) => void {
+    let watched = this.#signals.get(signal);
+    if (watched === undefined) {
+      watched = {
+        firstCall: method,
+        before: new Set(getEventListeners(signal, "abort")),
+        inFlight: 0,
+        calls: 0,
+      };
+      this.#signals.set(signal, watched);
+    }
+    const w = watched;
+    w.inFlight += 1;
+    w.calls += 1;
+    let done = false;
+    return (judgeOwnSignal) => {
+      if (done) return;
+      done = true;
+      w.inFlight -= 1;
+      // A signal made for this call alone has nobody else who may hold a listener on it now.
+      if (!judgeOwnSignal || w.calls !== 1 || w.inFlight !== 0) return;
+      if (!signal.aborted) this.#judge(signal, w);
+      this.#signals.delete(signal);
+    };
+  }
+
+  #judge(signal: AbortSignal, watched: WatchedSignal): void {
+    if (this.#violation !== undefined) return;
+    let left = 0;
+    for (const listener of getEventListeners(signal, "abort")) {
+      if (!watched.before.has(listener)) left += 1;
+    }
+    if (left === 0) return;
+    this.#violation = {
+      invariant: "lease.no-listeners-left-on-signals",
+      message: `${left} abort listener(s) left on the signal the lessor passed to ${watched.firstCall} (carried by ${watched.calls} call(s), none in flight)`,
+      details: {
+        firstCall: watched.firstCall,
+        calls: watched.calls,
+        listeners: left,
+        listenersBefore: watched.before.size,
+      },
+    };
+  }
+}
