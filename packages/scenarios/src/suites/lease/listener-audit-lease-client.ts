@@ -32,13 +32,16 @@ interface WatchedSignal {
  * when the call settles (AbortSignal is an EventTarget; a listener left on a long-lived signal
  * grows memory per call, Node's MaxListenersExceededWarning).
  *
- * It records every `signal` the lessor passes, with the abort listeners it already had. A signal
- * carried by one call only (the lessor's per-call `AbortSignal.any` or per-stream signal) is
- * judged when that unary call settles; a signal carried by many (the lessor's own stop signal) is
- * judged by {@link ListenerAuditLeaseClient.check} at a moment when none of its calls is in flight
- * and the lessor has no call of its own pending, so no listener is legitimately held for a call.
- * Either way, a listener it did not have when it first crossed the boundary and still has then
- * was added for a call that has settled — by the layers below, or by the lessor — and was left.
+ * It records every `signal` the lessor passes, with the abort listeners it already had when it
+ * first crossed the boundary. {@link ListenerAuditLeaseClient.check} judges them at a moment when
+ * the lessor has no call of its own pending: then a signal none of whose calls is in flight — the
+ * lessor's per-call `AbortSignal.any`, an ended stream's signal, or the lessor's long-lived stop
+ * signal that every call without a caller's signal carries — is held by no call, so a listener it
+ * did not have when it first crossed the boundary was added for a call that has settled (by the
+ * layers below, or by the lessor) and was left behind. On the stop signal that bounds what the
+ * lessor keeps there by what it had before its first call, whatever the number of calls. A call
+ * that settled is judged at the next quiet moment, not at once: a signal carried by one call so
+ * far may be the stop signal, on which the lessor's other operations legitimately listen.
  * Aborted signals are skipped: they never fire again, so what stays on them cannot grow. A stream's
  * signal is not judged while the stream is open (its listener is legitimately still there).
  *
@@ -82,21 +85,21 @@ export class ListenerAuditLeaseClient implements LeaseClient {
           onResponse: (response) => options.listener.onResponse(response),
           onEnd: (error) => {
             // The adapter may still tidy up right after reporting the end: judged later, by check().
-            settled(false);
+            settled();
             options.listener.onEnd(error);
           },
         },
       });
     } catch (error) {
-      settled(false);
+      settled();
       throw error;
     }
   }
 
   /**
-   * `lease.no-listeners-left-on-signals` for the signals the lessor handed below: the first
-   * listener left after a unary call settled, or — when `quiet` (the lessor has no call pending) —
-   * any listener left on a signal none of whose calls is in flight.
+   * `lease.no-listeners-left-on-signals` for the signals the lessor handed below: when `quiet`
+   * (the lessor has no call pending), a listener left on a signal none of whose calls is in flight.
+   * Once found, the violation is returned by every later check.
    */
   check(quiet: boolean): LeaseViolation | undefined {
     if (this.#violation !== undefined || !quiet) return this.#violation;
@@ -116,19 +119,16 @@ export class ListenerAuditLeaseClient implements LeaseClient {
     try {
       promise = call();
     } catch (error) {
-      settled(true);
+      settled();
       throw error;
     }
     // The lessor awaits this same promise: observing it adds no step to the lessor's path.
-    promise.then(
-      () => settled(true),
-      () => settled(true),
-    );
+    promise.then(settled, settled);
     return promise;
   }
 
   /** Records a call carrying `signal`; the returned function marks it settled. */
-  #begin(signal: AbortSignal, method: string): (judgeOwnSignal: boolean) => void {
+  #begin(signal: AbortSignal, method: string): () => void {
     let watched = this.#signals.get(signal);
     if (watched === undefined) {
       watched = {
@@ -143,14 +143,10 @@ export class ListenerAuditLeaseClient implements LeaseClient {
     w.inFlight += 1;
     w.calls += 1;
     let done = false;
-    return (judgeOwnSignal) => {
+    return () => {
       if (done) return;
       done = true;
       w.inFlight -= 1;
-      // A signal made for this call alone has nobody else who may hold a listener on it now.
-      if (!judgeOwnSignal || w.calls !== 1 || w.inFlight !== 0) return;
-      if (!signal.aborted) this.#judge(signal, w);
-      this.#signals.delete(signal);
     };
   }
 

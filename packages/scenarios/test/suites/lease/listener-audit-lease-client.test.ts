@@ -50,7 +50,7 @@ function fakeClient(leak: { unary: boolean }) {
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe("ListenerAuditLeaseClient", () => {
-  it("reports a listener left on a per-call signal once its unary call settled", async () => {
+  it("reports a listener left on a per-call signal once its unary call settled and all is quiet", async () => {
     const fake = fakeClient({ unary: true });
     const audit = new ListenerAuditLeaseClient(fake.client);
     const call = audit.grant(
@@ -61,7 +61,9 @@ describe("ListenerAuditLeaseClient", () => {
     fake.answers[0]?.();
     await call;
     await flush();
-    expect(audit.check(false)?.invariant).toBe("lease.no-listeners-left-on-signals");
+    // While the lessor has a call pending, that call may legitimately listen on the same signal.
+    expect(audit.check(false)).toBeUndefined();
+    expect(audit.check(true)?.invariant).toBe("lease.no-listeners-left-on-signals");
   });
 
   it("accepts calls whose listener is removed when they settle", async () => {
