@@ -12,7 +12,9 @@ export type KeepAliveCloseReason =
   /** The subscriber asked for require-leader and the stream failed with "no leader". */
   | { readonly kind: "no-leader"; readonly error: Error }
   /** The lessor's keep-alive machinery halted (the lessor was closed). */
-  | { readonly kind: "halted"; readonly error: KeepAliveHaltedError };
+  | { readonly kind: "halted"; readonly error: KeepAliveHaltedError }
+  /** The subscriber's {@link KeepAliveSubscription.listen} listener threw `error`. */
+  | { readonly kind: "listener-error"; readonly error: Error };
 
 /**
  * The sender side of one subscription, held by the lessor only. Keeping it separate from
@@ -26,7 +28,9 @@ export class SubscriptionSink {
   #reason: KeepAliveCloseReason | undefined;
   #waiters: ((value: LeaseKeepAliveResponse | undefined) => void)[] = [];
   readonly #closedWaiters: ((reason: KeepAliveCloseReason) => void)[] = [];
-  readonly #onCancel: (sink: SubscriptionSink) => void;
+  readonly #onCancel: (sink: SubscriptionSink, reason: KeepAliveCloseReason) => void;
+  /** Push delivery set by {@link KeepAliveSubscription.listen}: responses bypass the buffer. */
+  #listener: ((response: LeaseKeepAliveResponse) => void) | undefined;
   /** The consumer's view. */
   readonly subscription: KeepAliveSubscription;
   /** Detaches the subscriber's abort listener; set by the lessor. */
@@ -49,7 +53,7 @@ export class SubscriptionSink {
     id: LeaseId,
     requireLeader: boolean,
     capacity: number,
-    onCancel: (sink: SubscriptionSink) => void,
+    onCancel: (sink: SubscriptionSink, reason: KeepAliveCloseReason) => void,
   ) {
     this.#capacity = capacity;
     this.#onCancel = onCancel;
@@ -77,6 +81,11 @@ export class SubscriptionSink {
    */
   offer(response: LeaseKeepAliveResponse): boolean {
     if (this.#reason !== undefined) return false;
+    const listener = this.#listener;
+    if (listener !== undefined) {
+      this.#deliver(listener, response);
+      return true;
+    }
     // Most offers find no waiter: test the length first, as `shift()` on an empty array is a
     // builtin call on the hot path.
     if (this.#waiters.length > 0) {
@@ -102,6 +111,40 @@ export class SubscriptionSink {
     for (const waiter of waiters) waiter(undefined);
     for (const waiter of this.#closedWaiters.splice(0)) waiter(reason);
     return true;
+  }
+
+  /** @internal consumer side of {@link KeepAliveSubscription.listen}. */
+  listen(listener: (response: LeaseKeepAliveResponse) => void): void {
+    if (typeof listener !== "function") {
+      throw new TypeError("KeepAliveSubscription.listen: listener must be a function");
+    }
+    if (this.#listener !== undefined) {
+      throw new Error("KeepAliveSubscription.listen: a listener is already set");
+    }
+    this.#listener = listener;
+    for (let value = this.take(); value !== undefined; value = this.take()) {
+      if (this.#listener !== listener) return;
+      this.#deliver(listener, value);
+    }
+  }
+
+  /**
+   * Calls the listener; one that throws is dropped and its subscription closes with the error.
+   * The close waits one microtask: the lessor is iterating the lease's subscribers right now.
+   */
+  #deliver(
+    listener: (response: LeaseKeepAliveResponse) => void,
+    response: LeaseKeepAliveResponse,
+  ): void {
+    try {
+      listener(response);
+    } catch (thrown) {
+      this.#listener = undefined;
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      queueMicrotask(() => {
+        if (this.#reason === undefined) this.#onCancel(this, { kind: "listener-error", error });
+      });
+    }
   }
 
   /** @internal consumer-side read without waiting. */
@@ -159,7 +202,7 @@ export class SubscriptionSink {
 
   /** @internal */
   cancel(): void {
-    if (this.#reason === undefined) this.#onCancel(this);
+    if (this.#reason === undefined) this.#onCancel(this, { kind: "cancelled" });
   }
 }
 
@@ -232,6 +275,20 @@ export class KeepAliveSubscription implements AsyncIterable<LeaseKeepAliveRespon
   /** Cancels this subscription only; other subscribers of the same lease are unaffected. */
   cancel(): void {
     this.#sink.cancel();
+  }
+
+  /**
+   * Push delivery instead of reading: `listener` gets every buffered response at once, in order,
+   * then each later one synchronously as the lessor receives it — no buffer, no promise per
+   * response (the cheapest way to hold many leases; etcd3's `keepaliveSucceeded` event is the
+   * same shape). Reads (`receive`, `tryReceive`, iteration) then see no more responses, only the
+   * close; {@link KeepAliveSubscription.whenClosed} tells when and why it closed. A listener that
+   * throws is removed and its subscription (only) closes with `{ kind: "listener-error", error }`.
+   *
+   * @throws TypeError when `listener` is not a function; Error when one is already set.
+   */
+  listen(listener: (response: LeaseKeepAliveResponse) => void): void {
+    this.#sink.listen(listener);
   }
 
   /**

@@ -224,8 +224,8 @@ export class Lessor implements AsyncDisposable {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError("keepAlive: signal must be an AbortSignal");
     }
-    const sink = new SubscriptionSink(id, requireLeader, this.#o.responseBufferSize, (s) =>
-      this.#cancelSink(s),
+    const sink = new SubscriptionSink(id, requireLeader, this.#o.responseBufferSize, (s, reason) =>
+      this.#cancelSink(s, reason),
     );
     if (this.#halt !== undefined) {
       sink.close({ kind: "halted", error: new KeepAliveHaltedError(this.#halt) });
@@ -525,14 +525,14 @@ export class Lessor implements AsyncDisposable {
     }
   }
 
-  #cancelSink(sink: SubscriptionSink): void {
+  #cancelSink(sink: SubscriptionSink, reason: KeepAliveCloseReason = { kind: "cancelled" }): void {
     const entry = this.#entries.get(sink.subscription.id);
     if (entry === undefined || entry.removed) return;
     const index = entry.sinks.indexOf(sink);
     if (index < 0) return;
     entry.sinks.splice(index, 1);
     this.#subscribers -= 1;
-    sink.close({ kind: "cancelled" });
+    sink.close(reason);
     if (entry.sinks.length === 0) this.#retire(entry);
   }
 

@@ -80,6 +80,53 @@ describe("Lessor.keepAlive", () => {
     await lessor.close();
   });
 
+  it("listen: buffered responses first, then each one as it arrives; reads see only the close", async () => {
+    const { clock, client, lessor } = world();
+    client.addLease(1n, 6);
+    const sub = lessor.keepAlive(1n);
+    await clock.advance(2500);
+    expect(sub.buffered).toBe(2);
+    const got: number[] = [];
+    sub.listen(() => got.push(clock.now()));
+    // The two buffered responses are handed over at once, synchronously.
+    expect(got.length).toBe(2);
+    expect(sub.buffered).toBe(0);
+    await clock.advance(6000);
+    expect(got.slice(2)).toEqual(client.requestsFor(1n).slice(2));
+    expect(() => sub.listen(() => {})).toThrow(/already set/);
+    expect(() => lessor.keepAlive(1n).listen(42 as never)).toThrow(TypeError);
+    expect(sub.tryReceive()).toBeUndefined();
+    const read = sub.receive();
+    await lessor.close();
+    expect(await read).toBeUndefined();
+    expect(lessor.stats().responsesDropped).toBe(0);
+  });
+
+  it("listen: a throwing listener closes its own subscription with the error, and only it", async () => {
+    const { clock, client, lessor } = world();
+    client.addLease(1n, 6);
+    const failing = lessor.keepAlive(1n);
+    const healthy = lessor.keepAlive(1n);
+    const boom = new Error("boom");
+    let calls = 0;
+    failing.listen(() => {
+      calls += 1;
+      throw boom;
+    });
+    let healthyCount = 0;
+    healthy.listen(() => {
+      healthyCount += 1;
+    });
+    await clock.advance(10_000);
+    expect(calls).toBe(1);
+    expect(failing.closeReason).toEqual({ kind: "listener-error", error: boom });
+    expect(failing.error).toBe(boom);
+    expect(healthy.closed).toBe(false);
+    expect(healthyCount).toBe(client.requestsFor(1n).length);
+    expect(lessor.stats().subscribers).toBe(1);
+    await lessor.close();
+  });
+
   it("keeps the rate at ≤ 1 per TTL/3 when the consumer never reads, and logs drops", async () => {
     const { clock, client, lessor, logger } = world();
     client.addLease(1n, 3);
