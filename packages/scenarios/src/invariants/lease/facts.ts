@@ -36,7 +36,7 @@ export interface SubscriberFact {
   lastReadAt: number | null;
   /** Times `whenClosed` resolved (must be 1 at the end). */
   closeNotifications: number;
-  /** How its consumer reads (`fast`, `async`, `slow`, `stalled`, `never`). */
+  /** How its consumer reads (`fast`, `async`, `slow`, `stalled`, `never`, `listen`). */
   readonly consumer: string;
   /** When the consumer read each response. */
   readonly readTimes: number[];

@@ -43,13 +43,13 @@ export function checkRenewalGaps(facts: RunFacts): LeaseViolation | undefined {
 }
 
 /**
- * A subscriber whose consumer keeps reading (`fast`, or `async` with its work per response) gets a
+ * A subscriber whose consumer keeps reading (`fast`, `listen`, or `async` with its work per response) gets a
  * response at least every renewal period while its lease lives and the server is healthy: other
  * subscribers that do not keep up (slow, stalled, never reading) must not hold it back.
  */
 export function checkDeliveryKeepsUp(facts: RunFacts): LeaseViolation | undefined {
   for (const s of facts.subscribers) {
-    if (s.consumer !== "fast" && s.consumer !== "async") continue;
+    if (s.consumer !== "fast" && s.consumer !== "async" && s.consumer !== "listen") continue;
     const id = facts.leaseIds[s.lease] as bigint;
     const ttlS = facts.grantedTtlS[s.lease] as number;
     const bound =

@@ -61,9 +61,10 @@ export type StreamEndStatus =
 /**
  * How a subscriber consumes its subscription: `fast` reads every response at once; `async` awaits
  * asynchronous work (`ASYNC_WORK_MS`) after each read; `slow` sleeps 5 s between reads;
- * `stalled` reads a few responses and then never again; `never` never reads.
+ * `stalled` reads a few responses and then never again; `never` never reads; `listen` takes push
+ * delivery (`subscription.listen`) and records each response synchronously.
  */
-export type Consumer = "fast" | "async" | "slow" | "stalled" | "never";
+export type Consumer = "fast" | "async" | "slow" | "stalled" | "never" | "listen";
 
 /** Which AbortSignal a caller passes: none, the run's one shared signal, or its own. */
 export type SignalMode = "none" | "shared" | "own";
@@ -200,7 +201,14 @@ export const EXTREME_TTLS: readonly number[] = [
   MAX_LEASE_TTL,
 ];
 
-const consumerArb = fc.constantFrom<Consumer>("fast", "async", "slow", "stalled", "never");
+const consumerArb = fc.constantFrom<Consumer>(
+  "fast",
+  "async",
+  "slow",
+  "stalled",
+  "never",
+  "listen",
+);
 
 const leaseArb: fc.Arbitrary<LeasePlan> = fc.record({
   ttl: fc.oneof(

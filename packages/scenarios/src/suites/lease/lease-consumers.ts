@@ -18,7 +18,8 @@ export interface Tracked {
 /**
  * Starts a consumer task for `t` according to its kind. Every read goes through `receive(signal)`
  * (the run's shared signal for subscribers that reuse it), so a lessor that leaves listeners on
- * a caller's signal is seen at the end.
+ * a caller's signal is seen at the end; a `listen` consumer records each pushed response and waits
+ * for the close.
  */
 export function consume(
   sim: Simulation,
@@ -29,6 +30,22 @@ export function consume(
 ): void {
   if (consumer === "never") return;
   running.n += 1;
+  if (consumer === "listen") {
+    t.sub.listen((response) => {
+      t.fact.lastReadAt = sim.now();
+      t.fact.readTimes.push(sim.now());
+      if (response.TTL <= 0) t.fact.zeroTtlReads += 1;
+      if (t.sub.closed) t.fact.readsAfterClose += 1;
+    });
+    sim.spawn(`consumer-${t.fact.index}`, async () => {
+      try {
+        await t.sub.whenClosed();
+      } finally {
+        running.n -= 1;
+      }
+    });
+    return;
+  }
   sim.spawn(`consumer-${t.fact.index}`, async () => {
     let reads = 0;
     try {
