@@ -104,11 +104,9 @@ export class ListenerAuditLeaseClient implements LeaseClient {
   check(quiet: boolean): LeaseViolation | undefined {
     if (this.#violation !== undefined || !quiet) return this.#violation;
     for (const [signal, watched] of this.#signals) {
-      if (signal.aborted) {
-        if (watched.inFlight === 0) this.#signals.delete(signal);
-        continue;
-      }
-      if (watched.inFlight === 0) this.#judge(signal, watched);
+      // An aborted signal never fires again (a stream whose end is still unreported included).
+      if (signal.aborted) this.#signals.delete(signal);
+      else if (watched.inFlight === 0) this.#judge(signal, watched);
     }
     return this.#violation;
   }
