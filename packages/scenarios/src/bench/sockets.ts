@@ -1,7 +1,7 @@
 import { ClientConn, type MethodDescriptor } from "@dsim/core";
 import { Simulation } from "@dsim/sim-server";
 import fc from "fast-check";
-import { type ConnCase, connCaseArbitrary } from "../suites/conn/conn-case.js";
+import { type ConnCase, connPlanArbitrary } from "../suites/conn/conn-case.js";
 import { type ConnStack, fakeConnStack } from "../suites/conn/conn-stack.js";
 import { runConnCase } from "../suites/conn/run-conn-case.js";
 import { ECHO_METHOD } from "../suites/conn/world.js";
@@ -48,7 +48,7 @@ async function rpcLatency(
   latencyMs: number,
   calls: number,
 ): Promise<{ meanMs: number; maxMs: number; minMs: number }> {
-  const [sample] = fc.sample(connCaseArbitrary, { seed: 1, numRuns: 1 });
+  const [sample] = fc.sample(connPlanArbitrary, { seed: 1, numRuns: 1 });
   if (sample === undefined) throw new Error("bench sockets: no case");
   // One server, no faults, no processing time: only the network's round trip is left.
   const testCase: ConnCase = {
@@ -110,7 +110,7 @@ export const socketsBench: Bench = {
   description:
     "conn workload on the fake transport vs virtual sockets + node:http2: simulated s per wall s, RPC latency vs configured",
   async run({ quick, log }): Promise<BenchValue> {
-    const cases = fc.sample(connCaseArbitrary, { seed: 7, numRuns: quick ? 10 : 40 });
+    const cases = fc.sample(connPlanArbitrary, { seed: 7, numRuns: quick ? 10 : 40 });
     const rows: { [key: string]: BenchValue }[] = [];
     const speeds: number[] = [];
     const medians: number[] = [];

@@ -1,5 +1,5 @@
 import type { Suite } from "../runner/suite.js";
-import type { ConnCase } from "./conn/conn-case.js";
+import { type ConnCase, connPlanArbitrary } from "./conn/conn-case.js";
 import { runConnCase } from "./conn/run-conn-case.js";
 import { conn } from "./conn.js";
 import { http2ConnStack } from "./conn-http2/http2-stack.js";
@@ -15,7 +15,8 @@ export const connHttp2: Suite<ConnCase> = {
   description:
     "ClientConn + Http2Dialer (node:http2) over virtual sockets vs node:http2 servers: the conn suite's faults and invariants",
   defaultRuns: 100,
-  arbitrary: conn.arbitrary,
+  // The default durations: extreme backoff and idle options are the conn suite's (fake stack).
+  arbitrary: connPlanArbitrary,
   plan: conn.plan,
   run: (sim, testCase) => runConnCase(sim, testCase, http2ConnStack),
 };

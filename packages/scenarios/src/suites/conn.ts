@@ -18,6 +18,7 @@ export function makeConnSuite(): Suite<ConnCase> {
       keepaliveMs: testCase.keepaliveMs,
       rpcs: testCase.rpcs.map((r) => ({ ...r })),
       faults: testCase.faults.map((f) => ("keep" in f ? { ...f, keep: [...f.keep] } : { ...f })),
+      ...(testCase.durations === undefined ? {} : { durations: { ...testCase.durations } }),
     }),
     run: (sim, testCase) => runConnCase(sim, testCase),
   };

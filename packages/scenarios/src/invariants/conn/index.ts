@@ -10,6 +10,7 @@ export {
 } from "./calls.js";
 export type { BackoffParams, ConnFacts, OutcomeFact, TransitionFact, Violation } from "./facts.js";
 export { baseBackoff, dialEnd } from "./facts.js";
+export { checkIdleTimeout, type QuietStretch } from "./idle.js";
 export { checkKeepalive } from "./keepalive.js";
 export { checkOutcomes } from "./outcomes.js";
 export { checkStreams } from "./streams.js";

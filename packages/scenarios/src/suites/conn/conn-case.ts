@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { type ConnDurations, rawDurationsArbitrary, toDurations } from "./conn-durations.js";
 
 /** Port every fake server listens on. */
 export const CONN_PORT = 50051;
@@ -119,6 +120,11 @@ export interface ConnCase {
   /** How the server ends the status phase's calls. */
   readonly statusProbes: readonly StatusProbe[];
   readonly interleavings: ConnInterleavings;
+  /**
+   * The channel's backoff, connect-timeout and idle-timeout options. Absent: the gRPC defaults, and
+   * the backoff and idle phases do not run (the plans of `conn-http2` and of older corpora).
+   */
+  readonly durations?: ConnDurations;
 }
 
 /** The address of server `index`. */
@@ -178,10 +184,11 @@ const rpc: fc.Arbitrary<ConnRpc> = fc.record({
 });
 
 /**
- * Cases: 1–3 servers, a balancer, latency, a workload of up to 40 RPCs over ~45 s, and up to 6
- * faults. Shrinking makes the plan shorter (fewer faults), earlier and smaller (durations).
+ * Plans with the default durations: 1–3 servers, a balancer, latency, a workload of up to 40 RPCs
+ * over ~45 s, and up to 6 faults. Shrinking makes the plan shorter (fewer faults), earlier and
+ * smaller (durations). `conn-http2` runs these.
  */
-export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
+export const connPlanArbitrary: fc.Arbitrary<ConnCase> = fc
   .integer({ min: 1, max: 3 })
   .chain((servers) =>
     fc.record({
@@ -217,6 +224,14 @@ export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
       }),
     }),
   );
+
+/**
+ * The `conn` suite's cases: a {@link connPlanArbitrary} plan plus generated backoff, connect-timeout
+ * and idle-timeout options, each from a few ms up to the 2^31-1 ms timer limit.
+ */
+export const connCaseArbitrary: fc.Arbitrary<ConnCase> = fc
+  .tuple(connPlanArbitrary, rawDurationsArbitrary)
+  .map(([plan, draws]) => ({ ...plan, durations: toDurations(draws, plan.latencyMs) }));
 
 /** When the last fault is over (its end, for faults with a duration). */
 export function planEnd(testCase: ConnCase): number {

@@ -28,8 +28,15 @@ import {
 } from "../../invariants/conn/index.js";
 import { InvariantViolation } from "../../runner/suite.js";
 import { type ConnCase, onlyGracefulGoaways, planEnd } from "./conn-case.js";
+import {
+  allowedTimerFires,
+  DEFAULT_CONN_DURATIONS,
+  MAX_TIMER_MS,
+  reconnectBoundMs,
+} from "./conn-durations.js";
 import { type ConnStack, checkClosedStreams, checkPingAcks, fakeConnStack } from "./conn-stack.js";
 import { countingSignal } from "./counting-signal.js";
+import { backoffPhase, idlePhase } from "./duration-phases.js";
 import { FaultDriver } from "./fault-driver.js";
 import { SpyDialer } from "./spy-dialer.js";
 import {
@@ -43,7 +50,7 @@ import {
   settled,
   statusPhase,
 } from "./targeted-phases.js";
-import { meterTimers } from "./timer-meter.js";
+import { BUSY_TIMER_FIRES_PER_SECOND, meterTimers } from "./timer-meter.js";
 import { ECHO_METHOD, STREAM_METHOD } from "./world.js";
 
 /** After every fault healed, a wait-for-ready RPC must succeed within this much virtual time. */
@@ -106,7 +113,18 @@ export async function runConnCase(
       }
     },
   };
-  const timers = meterTimers(sim.clockFor("conn"));
+  const generated = testCase.durations;
+  const durations = generated ?? DEFAULT_CONN_DURATIONS;
+  // A policy that retries every few ms fires that many timers by design; a bound of days must
+  // still cover an attempt hanging until its deadline plus the backoff after it.
+  const timers = meterTimers(
+    sim.clockFor("conn"),
+    generated === undefined
+      ? BUSY_TIMER_FIRES_PER_SECOND
+      : allowedTimerFires(generated, testCase.servers, BUSY_TIMER_FIRES_PER_SECOND),
+  );
+  const livenessBoundMs =
+    generated === undefined ? LIVENESS_BOUND_MS : reconnectBoundMs(generated, LIVENESS_BOUND_MS);
   const conn = new ClientConn({
     resolver,
     dialer: spy,
@@ -117,6 +135,18 @@ export async function runConnCase(
     ...(testCase.keepaliveMs === null
       ? {}
       : { keepalive: { timeMs: testCase.keepaliveMs, permitWithoutCalls: true } }),
+    ...(generated === undefined
+      ? {}
+      : {
+          backoff: {
+            initialMs: generated.initialBackoffMs,
+            multiplier: generated.multiplier,
+            jitter: generated.jitter,
+            maxMs: generated.maxBackoffMs,
+          },
+          connectTimeoutMs: generated.connectTimeoutMs,
+          idleTimeoutMs: generated.idleTimeoutMs,
+        }),
   });
   const driver = new FaultDriver(sim, world, resolver, (addresses) =>
     addressUpdates.push({ t: sim.now(), firstDial: spy.dials.length, addresses }),
@@ -171,13 +201,22 @@ export async function runConnCase(
     processed: world.processed,
     outcomes,
     addressUpdates,
-    backoff: {
-      initialMs: INITIAL_BACKOFF_MS,
-      multiplier: BACKOFF_MULTIPLIER,
-      jitter: BACKOFF_JITTER,
-      maxMs: MAX_BACKOFF_MS,
-      minConnectTimeoutMs: MIN_CONNECT_TIMEOUT_MS,
-    },
+    backoff:
+      generated === undefined
+        ? {
+            initialMs: INITIAL_BACKOFF_MS,
+            multiplier: BACKOFF_MULTIPLIER,
+            jitter: BACKOFF_JITTER,
+            maxMs: MAX_BACKOFF_MS,
+            minConnectTimeoutMs: MIN_CONNECT_TIMEOUT_MS,
+          }
+        : {
+            initialMs: durations.initialBackoffMs,
+            multiplier: durations.multiplier,
+            jitter: durations.jitter,
+            maxMs: durations.maxBackoffMs,
+            minConnectTimeoutMs: durations.connectTimeoutMs,
+          },
     keepaliveMs: testCase.keepaliveMs,
     closedAt,
   });
@@ -274,20 +313,21 @@ export async function runConnCase(
     let probes = 0;
     sim.spawn("liveness", async () => {
       for (;;) {
-        const left = healedAt + LIVENESS_BOUND_MS - sim.now();
+        const left = healedAt + livenessBoundMs - sim.now();
         if (left <= 0) return;
-        const next = call(`liveness-${probes++}`, true, left);
+        // A deadline is a timer too: keep it within the timer limit and ask again if it runs out.
+        const next = call(`liveness-${probes++}`, true, Math.min(left, MAX_TIMER_MS - 1));
         probe = next.outcome;
         await next.done;
         if (next.outcome.ok === true) return;
         await sleep(workload, Math.min(100, left));
       }
     });
-    await until(() => probe?.ok === true, LIVENESS_BOUND_MS + 1_000);
+    await until(() => probe?.ok === true, livenessBoundMs + 1_000);
     if (probe?.ok !== true) {
       fail({
         invariant: "conn.liveness-after-heal",
-        message: `no RPC succeeded within ${LIVENESS_BOUND_MS} ms after every fault healed`,
+        message: `no RPC succeeded within ${livenessBoundMs} ms after every fault healed`,
         details: {
           healedAt,
           probes,
@@ -299,6 +339,13 @@ export async function runConnCase(
     safety();
 
     await healthyPhase(ctx);
+
+    // Duration phases: the generated backoff policy through its whole growth curve, and the idle
+    // timeout, judged against the configured values.
+    if (generated !== undefined) {
+      await backoffPhase(ctx, generated);
+      await idlePhase(ctx, generated);
+    }
 
     // Keepalive phase: idle pings earn a too_many_pings GOAWAY from the enforcing server; the next
     // connection must ping at (at least) twice the interval.
@@ -420,7 +467,7 @@ export async function runConnCase(
     // RPC is pending: the channel must go IDLE and dial nothing until asked.
     await until(
       () => spy.inFlight().length === 0 && settled(transitions, world.addresses),
-      LIVENESS_BOUND_MS,
+      livenessBoundMs,
     );
     // A caller waits for the state to change with its reused signal; the GOAWAY (or close) ends
     // the wait, after which nothing may be left on the signal.

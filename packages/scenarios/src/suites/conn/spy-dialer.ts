@@ -16,6 +16,8 @@ export interface DialFact {
   readonly tooManyPingsBefore: number;
   /** When core aborted the dial's signal. */
   abortedAt?: number;
+  /** True when the abort came while the dial was still in flight (not after it settled). */
+  abortedInFlight?: boolean;
   /** When the dial promise settled, and how. */
   settledAt?: number;
   outcome?: "ready" | "failed";
@@ -35,6 +37,8 @@ export interface TransportFact {
   readonly address: string;
   goawayAt?: number;
   closedAt?: number;
+  /** When core first called `close()` on it (its own decision: idleness, drain, shutdown). */
+  clientClosedAt?: number;
   /** Times core called `openStream` after the transport reported GOAWAY or close. */
   opensAfterGoaway: number;
   /** When the dial resolved (SETTINGS). */
@@ -84,6 +88,7 @@ export class SpyDialer implements Dialer {
     this.dials.push(fact);
     const { signal } = options;
     const onAbort = (): void => {
+      if (fact.abortedAt === undefined && fact.settledAt === undefined) fact.abortedInFlight = true;
       fact.abortedAt ??= this.#now();
     };
     if (signal.aborted) onAbort();
@@ -143,7 +148,10 @@ export class SpyDialer implements Dialer {
         onPing(tfact);
         return inner.ping(signal);
       },
-      close: () => inner.close(),
+      close: () => {
+        tfact.clientClosedAt ??= now();
+        inner.close();
+      },
       openStream(options: OpenStreamOptions): TransportStream {
         if (tfact.goawayAt !== undefined || tfact.closedAt !== undefined)
           tfact.opensAfterGoaway += 1;
