@@ -129,9 +129,11 @@ export function reconnectBoundMs(d: ConnDurations, baseMs: number): number {
 /**
  * Timer firings per virtual second that the configured policy itself allows: every address may
  * retry every b_0·(1 − jitter) ms (at least every ms), each attempt firing at most two timers
- * (its backoff and its connect deadline). Above it is a timer loop.
+ * (its backoff and its connect deadline), and the idle timer may fire once per idle timeout (it
+ * checks again while an attempt is CONNECTING). Above it is a timer loop.
  */
 export function allowedTimerFires(d: ConnDurations, servers: number, base: number): number {
   const spacing = Math.max(1, d.initialBackoffMs * (1 - d.jitter));
-  return base + servers * 2 * Math.ceil(1_000 / spacing);
+  const idle = d.idleTimeoutMs === 0 ? 0 : Math.ceil(1_000 / d.idleTimeoutMs);
+  return base + servers * 2 * Math.ceil(1_000 / spacing) + idle;
 }
