@@ -286,6 +286,7 @@ async function run(options: BenchOptions): Promise<BenchValue> {
       `etcd-real: etcd ${cluster.version}, 3 members, ${leases} leases, TTL ${TTL_S} s, warm-up ${warmupSeconds} s, window ${seconds} s`,
     );
     for (const [role, client] of roles.flatMap((r) => clients.map((c) => [r, c] as const))) {
+      // Asked before every client: an election during an earlier client's run moves the leader.
       const leader = await cluster.leader();
       const follower = cluster.members.find((member) => member !== leader);
       if (follower === undefined) throw new Error("a 3-member cluster without a follower");

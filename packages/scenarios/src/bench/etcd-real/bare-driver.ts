@@ -65,10 +65,9 @@ function varintEnd(bytes: Buffer, offset: number): number {
  * The ID (as the bytes of its varint, a map key) and TTL of a `LeaseKeepAliveResponse` or
  * `LeaseGrantResponse` (header = 1, ID = 2, TTL = 3; anything else skipped).
  */
-function idAndTtl(message: Buffer): { idKey: string; id: bigint; ttl: number } {
+function idAndTtl(message: Buffer): { idKey: string; ttl: number } {
   let at = 0;
   let idKey = "";
-  let id = 0n;
   let ttl = 0;
   while (at < message.length) {
     const [tag, afterTag] = readSmallVarint(message, at);
@@ -80,19 +79,21 @@ function idAndTtl(message: Buffer): { idKey: string; id: bigint; ttl: number } {
       at = afterLength + length;
     } else if (wire === 0) {
       const end = varintEnd(message, at);
-      if (field === 2) {
-        idKey = message.toString("latin1", at, end);
-        id = 0n;
-        for (let i = end - 1; i >= at; i--) id = (id << 7n) | BigInt((message[i] ?? 0) & 0x7f);
-      } else if (field === 3) {
-        ttl = readSmallVarint(message, at)[0];
-      }
+      if (field === 2) idKey = message.toString("latin1", at, end);
+      else if (field === 3) ttl = readSmallVarint(message, at)[0];
       at = end;
     } else {
       throw new RangeError(`unexpected wire type ${wire}`);
     }
   }
-  return { idKey, id, ttl };
+  return { idKey, ttl };
+}
+
+/** The lease ID a varint's bytes (an `idKey`) encode, as etcd's decimal string. */
+function idOf(idKey: string): string {
+  let id = 0n;
+  for (let i = idKey.length - 1; i >= 0; i--) id = (id << 7n) | BigInt(idKey.charCodeAt(i) & 0x7f);
+  return String(id);
 }
 
 /** Splits a byte stream into gRPC messages. */
@@ -177,8 +178,8 @@ export class BareHttp2Driver implements LeaseDriver {
     });
     const ids: string[] = [];
     for (const message of granted) {
-      const { idKey, id, ttl } = idAndTtl(message);
-      ids.push(String(id));
+      const { idKey, ttl } = idAndTtl(message);
+      ids.push(idOf(idKey));
       const request = grpcFrame(Buffer.concat([Buffer.from([0x08]), Buffer.from(idKey, "latin1")]));
       this.#leases.set(idKey, { request, ttlMs: ttl * 1000, nextSendAt: 0, seen: false });
     }

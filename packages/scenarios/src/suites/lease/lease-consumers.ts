@@ -1,4 +1,4 @@
-import { type KeepAliveSubscription, sleep } from "@dsim/core";
+import { type KeepAliveSubscription, type LeaseKeepAliveResponse, sleep } from "@dsim/core";
 import type { Simulation } from "@dsim/sim-server";
 import { ASYNC_WORK_MS, type SubscriberFact } from "../../invariants/lease/index.js";
 import type { Consumer } from "./lease-case.js";
@@ -13,6 +13,19 @@ export interface Tracked {
   readonly fact: SubscriberFact;
   readonly sub: KeepAliveSubscription;
   lastBuffered: number;
+}
+
+/** Records one response the consumer got; `wasClosed`: the subscription was closed before it. */
+function recordRead(
+  sim: Simulation,
+  t: Tracked,
+  response: LeaseKeepAliveResponse,
+  wasClosed: boolean,
+): void {
+  t.fact.lastReadAt = sim.now();
+  t.fact.readTimes.push(sim.now());
+  if (response.TTL <= 0) t.fact.zeroTtlReads += 1;
+  if (wasClosed) t.fact.readsAfterClose += 1;
 }
 
 /**
@@ -31,12 +44,7 @@ export function consume(
   if (consumer === "never") return;
   running.n += 1;
   if (consumer === "listen") {
-    t.sub.listen((response) => {
-      t.fact.lastReadAt = sim.now();
-      t.fact.readTimes.push(sim.now());
-      if (response.TTL <= 0) t.fact.zeroTtlReads += 1;
-      if (t.sub.closed) t.fact.readsAfterClose += 1;
-    });
+    t.sub.listen((response) => recordRead(sim, t, response, t.sub.closed));
     sim.spawn(`consumer-${t.fact.index}`, async () => {
       try {
         await t.sub.whenClosed();
@@ -54,10 +62,7 @@ export function consume(
         const response = await t.sub.receive(signal);
         if (response === undefined) return;
         reads += 1;
-        t.fact.lastReadAt = sim.now();
-        t.fact.readTimes.push(sim.now());
-        if (response.TTL <= 0) t.fact.zeroTtlReads += 1;
-        if (wasClosed) t.fact.readsAfterClose += 1;
+        recordRead(sim, t, response, wasClosed);
         // A closed subscription is drained at once so the consumer task ends.
         if (t.sub.closed) continue;
         if (consumer === "slow") await sleep(sim.clock, SLOW_READ_MS);
